@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Sweep.Physics.Models;
+
+namespace Sweep.Coordinator.Cli;
+
+/// <summary>The <c>sweep</c> command line: builds the commands, maps parse errors to exit code 64
+/// and unexpected exceptions to 70. All IO goes through the given writers (tests run it in-process).</summary>
+public static class SweepCli
+{
+    public const string ExitCodeHelp =
+        "Exit codes: 0 ok, 64 usage error, 65 invalid data, 69 service unavailable, 70 internal error, 130 cancelled.";
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
+    {
+        var io = new CommandIO(stdout, stderr, stdin, ModelRegistry.Default);
+        var root = new RootCommand("Sweep: parameter sweeps of spin and heat transport through magnon tunnel junctions.\n" + ExitCodeHelp)
+        {
+            ModelsCommand.Create(io),
+            EvalCommand.Create(io),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"sweep: {parse.Errors[0].Message} (see 'sweep --help')");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException ex)
+        {
+            stderr.WriteLine($"sweep: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Exception ex)
+        {
+            stderr.WriteLine($"sweep: internal error: {ex.GetType().Name}: {ex.Message}");
+            return ExitCodes.Internal;
+        }
+        finally
+        {
+            stdout.Flush();
+        }
+    }
+}
+
+/// <summary>What every command reads and writes.</summary>
+public sealed record CommandIO(TextWriter Out, TextWriter Error, TextReader In, ModelRegistry Registry);

@@ -1,0 +1,3 @@
+using Sweep.Coordinator.Cli;
+
+return SweepCli.Run(args, Console.Out, Console.Error, Console.In);

@@ -1,0 +1,156 @@
+namespace Sweep.Physics.Models;
+
+/// <summary>
+/// A physical model the engine can evaluate: declared parameters and observables, a point check
+/// that explains itself, and a batch evaluator over structure-of-arrays input.
+/// <para>The batch path applies the same rules as <see cref="Check"/>: parameter ranges here,
+/// the model's own conditions (critical, unstable, cross-parameter limits) in the model.</para>
+/// </summary>
+public abstract class Model
+{
+    protected Model(string name, string description, IReadOnlyList<ParameterSpec> parameters,
+        IReadOnlyList<ObservableSpec> observables, string? innerAxis = null)
+    {
+        Name = name;
+        Description = description;
+        Parameters = parameters;
+        Observables = observables;
+        InnerAxis = innerAxis;
+        InnerAxisIndex = innerAxis is null ? -1 : ParameterIndex(innerAxis);
+        if (innerAxis is not null && InnerAxisIndex < 0)
+        {
+            throw new ArgumentException($"inner axis '{innerAxis}' is not a parameter of '{name}'", nameof(innerAxis));
+        }
+    }
+
+    public string Name { get; }
+
+    public string Description { get; }
+
+    public IReadOnlyList<ParameterSpec> Parameters { get; }
+
+    public IReadOnlyList<ObservableSpec> Observables { get; }
+
+    /// <summary>The parameter that a batch may sweep as an inner grid (the bias of <c>mtj</c>), or null.</summary>
+    public string? InnerAxis { get; }
+
+    public int InnerAxisIndex { get; }
+
+    public int ParameterIndex(string name)
+    {
+        for (int i = 0; i < Parameters.Count; i++)
+        {
+            if (Parameters[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public int ObservableIndex(string name)
+    {
+        for (int i = 0; i < Observables.Count; i++)
+        {
+            if (Observables[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Checks one point, given as a full parameter vector in declaration order.</summary>
+    public PointCheck Check(ReadOnlySpan<double> values)
+    {
+        if (values.Length != Parameters.Count)
+        {
+            throw new ArgumentException($"'{Name}' takes {Parameters.Count} parameters, got {values.Length}", nameof(values));
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            var check = Parameters[i].Check(values[i]);
+            if (!check.IsOk)
+            {
+                return check;
+            }
+        }
+
+        return CheckPhysics(values);
+    }
+
+    /// <summary>A result batch sized for <paramref name="capacity"/> results.</summary>
+    public ResultBatch CreateResults(int capacity) => new(Observables.Count, capacity);
+
+    /// <summary>Evaluates every point of the batch into <paramref name="results"/> (index = point ×
+    /// inner length + inner index). Points that fail a check get their status and NaN.</summary>
+    public void Evaluate(PointBatch batch, ResultBatch results)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(results);
+        if (batch.Columns.Length != Parameters.Count)
+        {
+            throw new ArgumentException($"'{Name}' takes {Parameters.Count} parameter columns, got {batch.Columns.Length}", nameof(batch));
+        }
+
+        if (batch.InnerGrid is not null && InnerAxis is null)
+        {
+            throw new ArgumentException($"'{Name}' has no inner axis to put a grid on", nameof(batch));
+        }
+
+        if (results.Columns.Length != Observables.Count || results.Capacity < batch.ResultCount)
+        {
+            throw new ArgumentException("result batch does not fit this model and batch", nameof(results));
+        }
+
+        MarkOutOfRange(batch, results);
+        EvaluateCore(batch, results);
+    }
+
+    /// <summary>The model's conditions beyond the parameter ranges; called with in-range values.</summary>
+    protected virtual PointCheck CheckPhysics(ReadOnlySpan<double> values) => PointCheck.Ok;
+
+    /// <summary>Evaluates results whose status is still <see cref="PointStatus.Ok"/> after the
+    /// range check; rejects (with <see cref="ResultBatch.Reject"/>) those that fail the model's own conditions.</summary>
+    protected abstract void EvaluateCore(PointBatch batch, ResultBatch results);
+
+    private void MarkOutOfRange(PointBatch batch, ResultBatch results)
+    {
+        int inner = batch.InnerLength;
+        Array.Clear(results.Status, 0, batch.ResultCount);
+        for (int p = 0; p < Parameters.Count; p++)
+        {
+            var range = Parameters[p].Range;
+            if (p == InnerAxisIndex && batch.InnerGrid is { } grid)
+            {
+                for (int j = 0; j < grid.Length; j++)
+                {
+                    if (!range.Contains(grid[j]))
+                    {
+                        for (int i = 0; i < batch.Count; i++)
+                        {
+                            results.Reject(i * inner + j, PointStatus.Invalid);
+                        }
+                    }
+                }
+
+                continue;
+            }
+
+            var column = batch.Columns[p];
+            for (int i = 0; i < batch.Count; i++)
+            {
+                if (!range.Contains(column[i]))
+                {
+                    for (int j = 0; j < inner; j++)
+                    {
+                        results.Reject(i * inner + j, PointStatus.Invalid);
+                    }
+                }
+            }
+        }
+    }
+}

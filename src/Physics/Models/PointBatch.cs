@@ -1,0 +1,57 @@
+namespace Sweep.Physics.Models;
+
+/// <summary>
+/// Points to evaluate, as structure of arrays: <see cref="Columns"/>[parameter][point] in the model's
+/// parameter order, <see cref="Count"/> points.
+/// <para>A model with an inner axis (the bias of <c>mtj</c>) may be given an <see cref="InnerGrid"/>:
+/// then every point is evaluated at each grid value, which replaces that parameter's column, and
+/// the results are laid out point-major (index = point × grid length + grid index).</para>
+/// </summary>
+public sealed class PointBatch
+{
+    public PointBatch(double[][] columns, int count, double[]? innerGrid = null)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        foreach (var column in columns)
+        {
+            if (column.Length < count)
+            {
+                throw new ArgumentException("every column must hold at least count values", nameof(columns));
+            }
+        }
+
+        if (innerGrid is { Length: 0 })
+        {
+            throw new ArgumentException("an inner grid needs at least one value", nameof(innerGrid));
+        }
+
+        Columns = columns;
+        Count = count;
+        InnerGrid = innerGrid;
+    }
+
+    public double[][] Columns { get; }
+
+    public int Count { get; }
+
+    public double[]? InnerGrid { get; }
+
+    /// <summary>Results per point: the inner grid's length, or 1.</summary>
+    public int InnerLength => InnerGrid?.Length ?? 1;
+
+    /// <summary>Number of results the batch produces.</summary>
+    public int ResultCount => Count * InnerLength;
+
+    /// <summary>A batch of one point, from a full parameter vector.</summary>
+    public static PointBatch Single(ReadOnlySpan<double> values)
+    {
+        var columns = new double[values.Length][];
+        for (int i = 0; i < values.Length; i++)
+        {
+            columns[i] = [values[i]];
+        }
+
+        return new PointBatch(columns, 1);
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Generates the constant tables behind src/Physics/Bose/BoseExpansionTables.cs and the
+dense reference grid tests/Sweep.Physics.Tests/Data/bose-grid.json (mpmath, 40 digits).
+
+Run from the repository root:  python3 tools/gen_bose_tables.py
+Only needed when the orders, the regime switch or the term counts change.
+"""
+import json
+from mpmath import mp, mpf, zeta, factorial, harmonic, polylog, exp, nstr
+
+mp.dps = 40
+ORDERS = [mpf(1) / 2, mpf(1), mpf(3) / 2, mpf(2), mpf(5) / 2, mpf(3)]
+NAMES = ["Half", "One", "ThreeHalves", "Two", "FiveHalves", "Three"]
+SMALL_TERMS = 30  # x < 1.5: |x / 2 pi| < 0.24, so 30 terms reach ~1e-19 relative
+
+
+def small_x_coefficients(s):
+    """c_k with Li_s(e^{-x}) = singular(x) + sum_k c_k x^k (PHYSICS.md section 0, mu = -x)."""
+    out = []
+    for k in range(SMALL_TERMS):
+        sign = (-1) ** k
+        if s == int(s) and k == int(s) - 1:
+            # integer s = n: the k = n-1 term is mu^{n-1}/(n-1)! [H_{n-1} - ln(-mu)];
+            # the -ln x part is added in code, here only the harmonic number.
+            out.append(sign * harmonic(k) / factorial(k))
+        else:
+            out.append(sign * zeta(s - k) / factorial(k))
+    return out
+
+
+def cs(v):
+    return nstr(v, 20, min_fixed=-1, max_fixed=0) if v != 0 else "0.0"
+
+
+lines = []
+for name, s in zip(NAMES, ORDERS):
+    cs_list = ", ".join(cs(c) for c in small_x_coefficients(s))
+    lines.append(f"    internal static readonly double[] {name} = [{cs_list}];")
+print("\n".join(lines))
+
+grid = []
+xs = [mpf(10) ** (mpf(e) / 8) for e in range(-96, 23)]  # 1e-12 ... ~560, 8 per decade
+xs += [mpf(v) for v in ("1.4999999", "1.5", "1.5000001", "600", "700")]
+for x in xs:
+    row = {"x": nstr(x, 25)}
+    for name, s in zip(NAMES, ORDERS):
+        row[name] = nstr(polylog(s, exp(-x)), 25)
+    grid.append(row)
+with open("tests/Sweep.Physics.Tests/Data/bose-grid.json", "w") as f:
+    json.dump({"generator": "tools/gen_bose_tables.py", "digits": 25, "points": grid}, f, indent=1)
