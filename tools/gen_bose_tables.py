@@ -11,7 +11,7 @@ from mpmath import mp, mpf, zeta, factorial, harmonic, polylog, exp, nstr, fsum
 mp.dps = 80  # 40 is not enough: polylog(1, z) is −log(1 − z), which cancels for tiny z
 ORDERS = [mpf(1) / 2, mpf(1), mpf(3) / 2, mpf(2), mpf(5) / 2, mpf(3)]
 NAMES = ["Half", "One", "ThreeHalves", "Two", "FiveHalves", "Three"]
-SMALL_TERMS = 30  # x < 1.5: |x / 2 pi| < 0.24, so 30 terms reach ~1e-19 relative
+SMALL_TERMS = 32  # x < 1.5: |c_k x^k| <~ 2 (2 pi)^(s-1) (x / 2 pi)^k; 32 terms reach 1e-18 at s = 3
 
 
 def small_x_coefficients(s):
@@ -32,10 +32,14 @@ def cs(v):
     return nstr(v, 20, min_fixed=-1, max_fixed=0) if v != 0 else "0.0"
 
 
-lines = []
-for name, s in zip(NAMES, ORDERS):
-    cs_list = ", ".join(cs(c) for c in small_x_coefficients(s))
-    lines.append(f"    internal static readonly double[] {name} = [{cs_list}];")
+# One row per power k, the six orders side by side (the library loads them as one vector of 4 and one of 2).
+table = [small_x_coefficients(s) for s in ORDERS]
+rows = []
+for k in range(SMALL_TERMS):
+    rows.append("        " + ", ".join(cs(table[o][k]) for o in range(len(ORDERS))) + ",")
+lines = ["    internal const int SmallXTerms = %d;" % SMALL_TERMS, "",
+         "    /// <summary>Row k: c_k for d = 1/2, 1, 3/2, 2, 5/2, 3.</summary>",
+         "    internal static readonly double[] SmallX =", "    ["] + rows + ["    ];"]
 print("\n".join(lines))
 
 def bose_reference(s, x):
@@ -51,6 +55,7 @@ def bose_reference(s, x):
 grid = []
 xs = [mpf(10) ** (mpf(e) / 8) for e in range(-96, 23)]  # 1e-12 ... ~560, 8 per decade
 xs += [mpf(v) for v in ("1.4999999", "1.5", "1.5000001", "600", "700")]
+xs += [mpf("0.5") + mpf(k) / 16 for k in range(41)]  # dense where truncation and the switch matter
 for x in xs:
     row = {"x": nstr(x, 25)}
     for name, s in zip(NAMES, ORDERS):

@@ -22,7 +22,9 @@ public static class SweepCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"sweep: {parse.Errors[0].Message} (see 'sweep --help')");
+            // One line, most specific first: System.CommandLine lists "Required command" before the bad token.
+            var messages = parse.Errors.Select(e => e.Message.TrimEnd('.')).OrderBy(m => m.StartsWith("Required command", StringComparison.Ordinal));
+            stderr.WriteLine($"sweep: {string.Join("; ", messages.Distinct())} (see 'sweep --help')");
             return ExitCodes.Usage;
         }
 

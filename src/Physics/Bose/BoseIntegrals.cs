@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Sweep.Physics.Bose;
 
 /// <summary>
@@ -9,22 +13,23 @@ namespace Sweep.Physics.Bose;
 public static class BoseIntegrals
 {
     /// <summary>Below this x the expansion around x = 0 is used, above it the series in e^{−x}.
-    /// At the switch both need about the same number of terms (~27).</summary>
+    /// At the switch both need about the same number of terms (~30).</summary>
     internal const double RegimeSwitch = 1.5;
 
     /// <summary>Series terms needed for e^{−Kx} &lt; 1e-17, i.e. K ≥ 39.2/x.</summary>
     private const double SeriesTermScale = 39.2;
     private const int MaxSeriesTerms = 28;
 
+    /// <summary>Expansion terms: |c_k| x^k ≲ 2 (2π)^{s−1} (x/2π)^k, below 1e-18 relative for
+    /// s ≤ 3 once K ≥ 44/ln(2π/x).</summary>
+    private const double ExpansionTermScale = 44.0;
+    private static readonly double LnTwoPi = Math.Log(2 * Math.PI);
+
+    private const int Orders = 6;
     private static readonly double SqrtPi = Math.Sqrt(Math.PI);
 
-    // k^{−d} for k = 1 … MaxSeriesTerms, one table per order.
-    private static readonly double[] InvPow05 = InversePowers(0.5);
-    private static readonly double[] InvPow1 = InversePowers(1.0);
-    private static readonly double[] InvPow15 = InversePowers(1.5);
-    private static readonly double[] InvPow2 = InversePowers(2.0);
-    private static readonly double[] InvPow25 = InversePowers(2.5);
-    private static readonly double[] InvPow3 = InversePowers(3.0);
+    // Row k − 1: k^{−d} for the six orders side by side, k = 1 … MaxSeriesTerms.
+    private static readonly double[] InversePowers = BuildInversePowers();
 
     /// <summary>All six F_d at x &gt; 0.</summary>
     public static BoseIntegralSet Evaluate(double x)
@@ -41,34 +46,17 @@ public static class BoseIntegrals
     /// integer s (PHYSICS.md §0); converges for x &lt; 2π.</summary>
     private static BoseIntegralSet NearCriticalPoint(double x)
     {
-        var c05 = BoseExpansionTables.Half;
-        var c1 = BoseExpansionTables.One;
-        var c15 = BoseExpansionTables.ThreeHalves;
-        var c2 = BoseExpansionTables.Two;
-        var c25 = BoseExpansionTables.FiveHalves;
-        var c3 = BoseExpansionTables.Three;
-
-        // Horner for all six polynomials in one pass (independent chains pipeline well).
-        int last = c05.Length - 1;
-        double p05 = c05[last], p1 = c1[last], p15 = c15[last], p2 = c2[last], p25 = c25[last], p3 = c3[last];
-        for (int k = last - 1; k >= 0; k--)
-        {
-            p05 = Math.FusedMultiplyAdd(p05, x, c05[k]);
-            p1 = Math.FusedMultiplyAdd(p1, x, c1[k]);
-            p15 = Math.FusedMultiplyAdd(p15, x, c15[k]);
-            p2 = Math.FusedMultiplyAdd(p2, x, c2[k]);
-            p25 = Math.FusedMultiplyAdd(p25, x, c25[k]);
-            p3 = Math.FusedMultiplyAdd(p3, x, c3[k]);
-        }
-
         double lnX = Math.Log(x);
+        int terms = Math.Min(BoseExpansionTables.SmallXTerms, (int)(ExpansionTermScale / (LnTwoPi - lnX)) + 1);
+        SixPolynomials(BoseExpansionTables.SmallX, terms, x, out var low, out var high);
+
         double sqrtX = Math.Sqrt(x);
-        double f05 = SqrtPi / sqrtX + p05;                    // Γ(1/2) x^{−1/2}
-        double f1 = p1 - lnX;                                 // −ln x
-        double f15 = p15 - 2.0 * SqrtPi * sqrtX;              // Γ(−1/2) x^{1/2}
-        double f2 = p2 + x * lnX;                             // (−x)(−ln x)
-        double f25 = p25 + (4.0 / 3.0) * SqrtPi * x * sqrtX;  // Γ(−3/2) x^{3/2}
-        double f3 = p3 - 0.5 * x * x * lnX;                   // (x²/2)(−ln x)
+        double f05 = SqrtPi / sqrtX + low[0];                     // Γ(1/2) x^{−1/2}
+        double f1 = low[1] - lnX;                                 // −ln x
+        double f15 = low[2] - 2.0 * SqrtPi * sqrtX;               // Γ(−1/2) x^{1/2}
+        double f2 = low[3] + x * lnX;                             // (−x)(−ln x)
+        double f25 = high[0] + (4.0 / 3.0) * SqrtPi * x * sqrtX;  // Γ(−3/2) x^{3/2}
+        double f3 = high[1] - 0.5 * x * x * lnX;                  // (x²/2)(−ln x)
 
         double ex = Math.Exp(x);
         return new BoseIntegralSet(x, 1.0 / ex, f05, f1, f15, f2, f25, f3,
@@ -80,30 +68,41 @@ public static class BoseIntegrals
     {
         double z = Math.Exp(-x);
         int terms = Math.Min(MaxSeriesTerms, (int)(SeriesTermScale / x) + 1);
-
-        int last = terms - 1;
-        double g05 = InvPow05[last], g1 = InvPow1[last], g15 = InvPow15[last];
-        double g2 = InvPow2[last], g25 = InvPow25[last], g3 = InvPow3[last];
-        for (int k = last - 1; k >= 0; k--)
-        {
-            g05 = Math.FusedMultiplyAdd(g05, z, InvPow05[k]);
-            g1 = Math.FusedMultiplyAdd(g1, z, InvPow1[k]);
-            g15 = Math.FusedMultiplyAdd(g15, z, InvPow15[k]);
-            g2 = Math.FusedMultiplyAdd(g2, z, InvPow2[k]);
-            g25 = Math.FusedMultiplyAdd(g25, z, InvPow25[k]);
-            g3 = Math.FusedMultiplyAdd(g3, z, InvPow3[k]);
-        }
-
+        SixPolynomials(InversePowers, terms, z, out var low, out var high);
+        double g05 = low[0], g1 = low[1], g15 = low[2], g2 = low[3], g25 = high[0], g3 = high[1];
         return new BoseIntegralSet(x, z, z * g05, z * g1, z * g15, z * g2, z * g25, z * g3,
             g05, g1, g15, g2, g25, g3);
     }
 
-    private static double[] InversePowers(double order)
+    /// <summary>Horner's rule for the six polynomials Σ_{k&lt;terms} table[k, d] y^k at once: orders
+    /// 1/2 … 2 in one 4-wide vector, 5/2 and 3 in one 2-wide vector (two FMAs per power).</summary>
+    private static void SixPolynomials(double[] table, int terms, double y, out Vector256<double> low, out Vector128<double> high)
     {
-        var table = new double[MaxSeriesTerms];
+        Debug.Assert(terms >= 1 && terms * Orders <= table.Length);
+        ref double row = ref MemoryMarshal.GetArrayDataReference(table);
+        nuint k = (nuint)(terms - 1) * Orders;
+        low = Vector256.LoadUnsafe(ref row, k);
+        high = Vector128.LoadUnsafe(ref row, k + 4);
+        var y4 = Vector256.Create(y);
+        var y2 = Vector128.Create(y);
+        while (k > 0)
+        {
+            k -= Orders;
+            low = Vector256.FusedMultiplyAdd(low, y4, Vector256.LoadUnsafe(ref row, k));
+            high = Vector128.FusedMultiplyAdd(high, y2, Vector128.LoadUnsafe(ref row, k + 4));
+        }
+    }
+
+    private static double[] BuildInversePowers()
+    {
+        double[] orders = [0.5, 1.0, 1.5, 2.0, 2.5, 3.0];
+        var table = new double[MaxSeriesTerms * Orders];
         for (int k = 1; k <= MaxSeriesTerms; k++)
         {
-            table[k - 1] = 1.0 / Math.Pow(k, order);
+            for (int d = 0; d < Orders; d++)
+            {
+                table[(k - 1) * Orders + d] = 1.0 / Math.Pow(k, orders[d]);
+            }
         }
 
         return table;

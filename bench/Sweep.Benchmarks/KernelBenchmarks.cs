@@ -1,0 +1,91 @@
+using BenchmarkDotNet.Attributes;
+using Sweep.Physics.Bose;
+using Sweep.Physics.Junction;
+using Sweep.Physics.Models;
+using Sweep.Physics.Mtj;
+
+namespace Sweep.Benchmarks;
+
+/// <summary>
+/// Single-thread kernel throughput. Each benchmark evaluates <see cref="Points"/> points per
+/// invocation (OperationsPerInvoke), so BenchmarkDotNet's "Mean" is the time per point and
+/// points/s/core = 1e9 / Mean[ns].
+/// </summary>
+[MemoryDiagnoser]
+public class KernelBenchmarks
+{
+    private const int Points = 4096;
+    private const int BiasPoints = 201;
+    private const int Junctions = Points / BiasPoints + 1; // ≈ the same number of evaluations as Points
+
+    private readonly MagnonJunctionModel _junction = new();
+    private readonly MtjModel _mtj = new();
+    private double[] _x = [];
+    private double[] _xNearSwitch = [];
+    private PointBatch _junctionBatch = null!;
+    private ResultBatch _junctionResults = null!;
+    private PointBatch _mtjBatch = null!;
+    private ResultBatch _mtjResults = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(20261121);
+        // x = h/T log-uniform over 1e-6 … 1e2, as in a phase diagram scanned towards the critical point.
+        _x = Enumerable.Range(0, Points).Select(_ => Math.Pow(10, -6 + 8 * random.NextDouble())).ToArray();
+
+        // Worst case: x ∈ [1, 2] around the regime switch, where both series need ~30 terms.
+        _xNearSwitch = Enumerable.Range(0, Points).Select(_ => 1 + random.NextDouble()).ToArray();
+
+        double[] h = _x.Select(x => x * 0.5).ToArray();
+        _junctionBatch = new PointBatch(
+        [
+            h, Fill(Points, 0.5), Fill(Points, 0.05), Fill(Points, 1.5), Fill(Points, 1.0),
+            Fill(Points, 0.0), Fill(Points, 0.0), Fill(Points, 1.0),
+        ], Points);
+        _junctionResults = _junction.CreateResults(Points);
+
+        double[] t = Enumerable.Range(0, Junctions).Select(_ => 2 * random.NextDouble()).ToArray();
+        double[] bias = Enumerable.Range(0, BiasPoints).Select(k => -4 + 8.0 * k / (BiasPoints - 1)).ToArray();
+        _mtjBatch = new PointBatch(
+        [
+            Fill(Junctions, 1.0), t, Fill(Junctions, 100), Fill(Junctions, 0.05), Fill(Junctions, 0.2),
+            Fill(Junctions, 0.2), Fill(Junctions, -1), Fill(Junctions, 2000), Fill(Junctions, 0.0),
+        ], Junctions, bias);
+        _mtjResults = _mtj.CreateResults(_mtjBatch.ResultCount);
+    }
+
+    [Benchmark(OperationsPerInvoke = Points, Description = "six F_d together, per x")]
+    public double BoseIntegralSet()
+    {
+        double sum = 0;
+        foreach (double x in _x)
+        {
+            var f = BoseIntegrals.Evaluate(x);
+            sum += f.F05 + f.F3;
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Points, Description = "six F_d together, per x, worst case x in [1, 2]")]
+    public double BoseIntegralSetNearSwitch()
+    {
+        double sum = 0;
+        foreach (double x in _xNearSwitch)
+        {
+            var f = BoseIntegrals.Evaluate(x);
+            sum += f.F05 + f.F3;
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, all 22 observables, per point")]
+    public void JunctionObservables() => _junction.Evaluate(_junctionBatch, _junctionResults);
+
+    [Benchmark(OperationsPerInvoke = Junctions * BiasPoints, Description = "mtj over a 201-point bias grid, per bias point")]
+    public void MtjBiasGrid() => _mtj.Evaluate(_mtjBatch, _mtjResults);
+
+    private static double[] Fill(int n, double value) => Enumerable.Repeat(value, n).ToArray();
+}
