@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Sweep.Coordinator.Store;
+using Sweep.Engine.Spec;
 using Sweep.Physics.Models;
 
 namespace Sweep.Coordinator.Cli;
@@ -15,6 +17,10 @@ public static class SweepCli
         var io = new CommandIO(stdout, stderr, stdin, ModelRegistry.Default);
         var root = new RootCommand("Sweep: parameter sweeps of spin and heat transport through magnon tunnel junctions.\n" + ExitCodeHelp)
         {
+            RunCommand.Create(io),
+            StatusCommand.Create(io),
+            ExportCommand.Create(io),
+            SchemaCommand.Create(io),
             ModelsCommand.Create(io),
             EvalCommand.Create(io),
         };
@@ -36,6 +42,11 @@ public static class SweepCli
         {
             stderr.WriteLine($"sweep: {ex.Message}");
             return ExitCodes.Usage;
+        }
+        catch (Exception ex) when (ex is SpecException or RunDirectoryException)
+        {
+            stderr.WriteLine($"sweep: {ex.Message}");
+            return ExitCodes.DataError;
         }
         catch (Exception ex)
         {

@@ -124,13 +124,13 @@ public abstract class Model
         for (int p = 0; p < Parameters.Count; p++)
         {
             var range = Parameters[p].Range;
-            if (p == InnerAxisIndex && batch.InnerGrid is { } grid)
+            if (p == InnerAxisIndex && batch.InnerGrid is not null)
             {
-                for (int j = 0; j < grid.Length; j++)
+                for (int i = 0; i < batch.Count; i++)
                 {
-                    if (!range.Contains(grid[j]))
+                    for (int j = 0; j < inner; j++)
                     {
-                        for (int i = 0; i < batch.Count; i++)
+                        if (!range.Contains(batch.InnerValue(i, j)))
                         {
                             results.Reject(i * inner + j, PointStatus.Invalid);
                         }

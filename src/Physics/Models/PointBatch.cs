@@ -5,11 +5,13 @@ namespace Sweep.Physics.Models;
 /// parameter order, <see cref="Count"/> points.
 /// <para>A model with an inner axis (the bias of <c>mtj</c>) may be given an <see cref="InnerGrid"/>:
 /// then every point is evaluated at each grid value, which replaces that parameter's column, and
-/// the results are laid out point-major (index = point × grid length + grid index).</para>
+/// the results are laid out point-major (index = point × grid length + grid index). With
+/// <see cref="InnerScale"/> ≥ 0 the grid is relative: point i sees grid[j] × Columns[InnerScale][i]
+/// (a bias given in units of h).</para>
 /// </summary>
 public sealed class PointBatch
 {
-    public PointBatch(double[][] columns, int count, double[]? innerGrid = null)
+    public PointBatch(double[][] columns, int count, double[]? innerGrid = null, int innerScale = -1)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -26,9 +28,15 @@ public sealed class PointBatch
             throw new ArgumentException("an inner grid needs at least one value", nameof(innerGrid));
         }
 
+        if (innerScale >= columns.Length || (innerScale >= 0 && innerGrid is null))
+        {
+            throw new ArgumentOutOfRangeException(nameof(innerScale), innerScale, "must name a parameter column, and needs an inner grid");
+        }
+
         Columns = columns;
         Count = count;
         InnerGrid = innerGrid;
+        InnerScale = innerScale;
     }
 
     public double[][] Columns { get; }
@@ -36,6 +44,12 @@ public sealed class PointBatch
     public int Count { get; }
 
     public double[]? InnerGrid { get; }
+
+    /// <summary>The parameter column that scales the inner grid per point, or −1 for absolute values.</summary>
+    public int InnerScale { get; }
+
+    /// <summary>The inner-axis value of result (point, j).</summary>
+    public double InnerValue(int point, int j) => InnerScale >= 0 ? InnerGrid![j] * Columns[InnerScale][point] : InnerGrid![j];
 
     /// <summary>Results per point: the inner grid's length, or 1.</summary>
     public int InnerLength => InnerGrid?.Length ?? 1;

@@ -80,7 +80,9 @@ public sealed class MtjModel : Model
         for (int i = 0; i < batch.Count; i++)
         {
             double h = c[H][i];
+            // The inner grid (scaled per point when the bias is in units of h), or this point's own V.
             ReadOnlySpan<double> biases = batch.InnerGrid ?? c[V].AsSpan(i, 1);
+            double biasScale = batch.InnerScale >= 0 ? c[batch.InnerScale][i] : 1.0;
             var junction = h > 0 ? MtjJunction.Create(h, c[T][i], c[S][i], c[AlphaP][i], c[P][i], c[PL][i], c[Eta][i], c[G0][i]) : default;
             double t = c[T][i] / h;
 
@@ -92,7 +94,7 @@ public sealed class MtjModel : Model
                     continue; // rejected by the range check
                 }
 
-                double v = biases[j] / h;
+                double v = biases[j] * biasScale / h;
                 var status = Classify(h, t, v, junction);
                 if (status != PointStatus.Ok)
                 {

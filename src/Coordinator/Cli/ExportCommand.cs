@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Sweep.Coordinator.Export;
+using Sweep.Coordinator.Store;
+using Sweep.Engine.Planning;
+using Sweep.Engine.Spec;
+
+namespace Sweep.Coordinator.Cli;
+
+/// <summary><c>sweep export RUN --format npz|csv</c>: one file per model, paths printed on stdout.</summary>
+public static class ExportCommand
+{
+    public static Command Create(CommandIO io)
+    {
+        var run = new Argument<string>("RUN") { Description = "Run directory" };
+        var format = new Option<string>("--format", "-f") { Description = "npz (N-D arrays, numpy.load) or csv (one row per point)", DefaultValueFactory = _ => "npz" };
+        format.AcceptOnlyFromAmong("npz", "csv");
+        var output = new Option<string?>("--output", "-o") { Description = "Directory for the files (default: RUN/export)" };
+        var command = new Command("export", "Export a run's results: NPZ with one array per observable (axes in spec order, bias last) " +
+                                            "plus coordinates and a status array, or CSV in long format") { run, format, output };
+        command.SetAction(parse =>
+        {
+            string directory = parse.GetValue(run)!;
+            using var store = RunDirectory.OpenExisting(directory);
+            string specText = store.GetMeta("spec") ?? throw new RunDirectoryException($"'{directory}' holds no spec");
+            var plan = SweepPlan.Create(SpecParser.Parse(specText, io.Registry), io.Registry);
+            if (plan.SpecHash != store.GetMeta("spec_hash"))
+            {
+                throw new RunDirectoryException($"'{directory}' was written by a program whose plan differs from this one's (spec hash mismatch)");
+            }
+
+            string target = parse.GetValue(output) ?? Path.Combine(directory, "export");
+            Directory.CreateDirectory(target);
+            bool npz = parse.GetValue(format) == "npz";
+            foreach (var model in plan.Models)
+            {
+                var layout = new ExportLayout(model);
+                io.Out.WriteLine(npz ? NpzExporter.Write(store, layout, target) : CsvExporter.Write(store, layout, target));
+            }
+
+            if (store.Summary() is { } ledger && ledger.DoneChunks < plan.TotalChunks)
+            {
+                io.Error.WriteLine($"sweep: warning: {plan.TotalChunks - ledger.DoneChunks} of {plan.TotalChunks} chunks are not stored; " +
+                                   "their points are NaN with status 255 (missing)");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,48 @@
+namespace Sweep.Coordinator.Engine;
+
+/// <summary>Live counts of a run, written by the actors and read by progress reporting (thread-safe).</summary>
+public sealed class RunCounters(long totalChunks, long totalEvaluations)
+{
+    private long _doneChunks, _doneEvaluations, _failedChunks, _retries, _duplicates, _inFlight;
+
+    public long TotalChunks { get; } = totalChunks;
+
+    public long TotalEvaluations { get; } = totalEvaluations;
+
+    public long DoneChunks => Interlocked.Read(ref _doneChunks);
+
+    public long DoneEvaluations => Interlocked.Read(ref _doneEvaluations);
+
+    public long FailedChunks => Interlocked.Read(ref _failedChunks);
+
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Results dropped because their chunk was already stored (at-least-once delivery).</summary>
+    public long DuplicateResults => Interlocked.Read(ref _duplicates);
+
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
+    /// <summary>Evaluations stored before this process started (a resumed run).</summary>
+    public long ResumedEvaluations { get; private set; }
+
+    public void Resumed(long chunks, long evaluations)
+    {
+        Interlocked.Add(ref _doneChunks, chunks);
+        Interlocked.Add(ref _doneEvaluations, evaluations);
+        ResumedEvaluations = evaluations;
+    }
+
+    public void Stored(int evaluations)
+    {
+        Interlocked.Increment(ref _doneChunks);
+        Interlocked.Add(ref _doneEvaluations, evaluations);
+    }
+
+    public void Failed() => Interlocked.Increment(ref _failedChunks);
+
+    public void Retried() => Interlocked.Increment(ref _retries);
+
+    public void Duplicate() => Interlocked.Increment(ref _duplicates);
+
+    public void SetInFlight(long count) => Interlocked.Exchange(ref _inFlight, count);
+}

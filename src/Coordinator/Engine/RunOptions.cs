@@ -1,0 +1,21 @@
+using Sweep.Engine.Evaluation;
+
+namespace Sweep.Coordinator.Engine;
+
+/// <summary>How a run executes (not what it computes: that is the spec).</summary>
+public sealed record RunOptions
+{
+    /// <summary>Worker actors; default one per core.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Attempts per chunk before it is recorded as failed.</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>A dispatched chunk not stored within this time is dispatched again (a lost or hung worker).</summary>
+    public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    public FaultInjection? Faults { get; init; }
+
+    /// <summary>Chunks in flight at once: enough to keep every worker busy while results are stored.</summary>
+    public int Window => 2 * Workers;
+}

@@ -1,0 +1,55 @@
+using Sweep.Coordinator.Store;
+using Sweep.Engine.Planning;
+using Sweep.Engine.Spec;
+
+namespace Sweep.Coordinator.Export;
+
+/// <summary>What an exported model looks like: dimensions (spec axes, bias last), coordinates,
+/// and how stored chunks map onto the flat array. Status 255 marks points not computed.</summary>
+public sealed class ExportLayout(ModelPlan plan)
+{
+    public const byte Missing = 255;
+
+    public ModelPlan Plan { get; } = plan;
+
+    public string[] Dimensions { get; } = plan.Axes.Select(a => a.Parameter)
+        .Concat(plan.InnerGrid is null ? [] : [plan.BiasUnit == BiasUnit.Field ? "v" : "V"]).ToArray();
+
+    public long[] Shape { get; } = plan.Shape.Select(n => (long)n)
+        .Concat(plan.InnerGrid is null ? [] : [(long)plan.InnerGrid.Length]).ToArray();
+
+    public IEnumerable<(string Name, double[] Values)> Coordinates() =>
+        Plan.Axes.Select(a => (a.Parameter, a.ToArray()))
+            .Concat(Plan.InnerGrid is null ? [] : [(Dimensions[^1], Plan.InnerGrid)]);
+
+    /// <summary>Each chunk in order with its number of evaluations (they tile the flat array).</summary>
+    public IEnumerable<(long Chunk, int Evaluations)> Chunks()
+    {
+        for (long local = 0; local < Plan.ChunkCount; local++)
+        {
+            yield return (Plan.FirstChunk + local, Plan.ChunkRange(local).Count * Plan.InnerLength);
+        }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with observable <paramref name="observable"/> of the
+    /// chunk, or NaN if the chunk is not stored.</summary>
+    public void Read(RunStore store, long chunk, int observable, Span<double> destination)
+    {
+        if (!store.ReadObservable(chunk, observable, destination))
+        {
+            destination.Fill(double.NaN);
+        }
+    }
+
+    public byte[] ReadStatus(RunStore store, long chunk, int evaluations)
+    {
+        if (store.ReadStatus(chunk) is { } status)
+        {
+            return status;
+        }
+
+        var missing = new byte[evaluations];
+        Array.Fill(missing, Missing);
+        return missing;
+    }
+}

@@ -1,0 +1,64 @@
+using Sweep.Engine.Planning;
+
+namespace Sweep.Coordinator.Store;
+
+/// <summary>
+/// A run directory: <c>manifest.json</c> and <c>run.sqlite</c>. The same spec on the same directory
+/// resumes; a different spec is refused unless forced; a directory that is not a run is never touched.
+/// </summary>
+public static class RunDirectory
+{
+    private static readonly string[] OwnFiles = [Manifest.FileName, RunStore.FileName, RunStore.FileName + "-wal", RunStore.FileName + "-shm"];
+
+    /// <summary>Opens the store for running <paramref name="plan"/>; <paramref name="resumed"/> tells
+    /// whether stored chunks were found. Recorded failures are cleared so they are tried again.</summary>
+    public static RunStore OpenForRun(string directory, SweepPlan plan, bool force, out bool resumed)
+    {
+        string database = Path.Combine(directory, RunStore.FileName);
+        resumed = false;
+        if (File.Exists(database))
+        {
+            var store = RunStore.Open(database);
+            string? hash = store.GetMeta("spec_hash");
+            if (hash == plan.SpecHash)
+            {
+                resumed = true;
+                store.ClearFailures();
+                return store;
+            }
+
+            store.Dispose();
+            if (!force)
+            {
+                throw new RunDirectoryException(
+                    $"run directory '{directory}' holds a different spec (hash {hash?[..12]}…, this spec {plan.SpecHash[..12]}…): " +
+                    "choose another output, or pass --force to discard the stored results");
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (string file in OwnFiles)
+            {
+                File.Delete(Path.Combine(directory, file));
+            }
+        }
+        else if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            throw new RunDirectoryException($"'{directory}' exists and is not a sweep run directory (no {RunStore.FileName}); choose another output");
+        }
+
+        Directory.CreateDirectory(directory);
+        return RunStore.Create(database, plan.SpecHash, plan.Spec.SourceText);
+    }
+
+    /// <summary>Opens an existing run for reading (status, export).</summary>
+    public static RunStore OpenExisting(string directory)
+    {
+        string database = Path.Combine(directory, RunStore.FileName);
+        return File.Exists(database)
+            ? RunStore.Open(database)
+            : throw new RunDirectoryException($"'{directory}' is not a sweep run directory (no {RunStore.FileName})");
+    }
+}
+
+/// <summary>A run directory that cannot be used as asked; maps to exit code 65.</summary>
+public sealed class RunDirectoryException(string message) : Exception(message);

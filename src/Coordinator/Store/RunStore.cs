@@ -1,0 +1,217 @@
+using System.Collections;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using Sweep.Engine.Messages;
+
+namespace Sweep.Coordinator.Store;
+
+/// <summary>
+/// The run's SQLite database (WAL): the chunk ledger and the results, one row per chunk with the
+/// selected observables packed as little-endian float64 (observable-major) and one status byte
+/// per evaluation. A chunk's ledger row and its results are written in one transaction, so a
+/// killed process leaves each chunk either fully stored or absent, never half.
+/// </summary>
+public sealed class RunStore : IDisposable
+{
+    public const string FileName = "run.sqlite";
+
+    private readonly SqliteConnection _connection;
+
+    private RunStore(SqliteConnection connection) => _connection = connection;
+
+    public static RunStore Create(string path, string specHash, string specText)
+    {
+        var store = Open(path);
+        store.Execute("""
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE chunks (
+                chunk INTEGER PRIMARY KEY, model TEXT NOT NULL, start INTEGER NOT NULL, count INTEGER NOT NULL,
+                evaluations INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+                attempts INTEGER NOT NULL, error TEXT, worker TEXT, elapsed_ms REAL, updated TEXT NOT NULL);
+            CREATE TABLE results (chunk INTEGER PRIMARY KEY, observables BLOB NOT NULL, status BLOB NOT NULL);
+            """);
+        store.SetMeta("spec_hash", specHash);
+        store.SetMeta("spec", specText);
+        return store;
+    }
+
+    public static RunStore Open(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        var store = new RunStore(connection);
+        // Large pages suit megabyte blobs; WAL keeps readers (status, export) off the writer's back;
+        // NORMAL sync loses nothing on a process kill (only on power loss: the last commits).
+        store.Execute("PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;");
+        return store;
+    }
+
+    public string? GetMeta(string key)
+    {
+        using var command = Command("SELECT value FROM meta WHERE key = $key", ("$key", key));
+        return command.ExecuteScalar() as string;
+    }
+
+    public void SetMeta(string key, string value)
+    {
+        using var command = Command("INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = $value",
+            ("$key", key), ("$value", value));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Which chunks are stored (bit per chunk).</summary>
+    public BitArray LoadDone(long totalChunks)
+    {
+        var done = new BitArray(checked((int)totalChunks));
+        using var command = Command("SELECT chunk FROM chunks WHERE status = 'done'");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            done[(int)reader.GetInt64(0)] = true;
+        }
+
+        return done;
+    }
+
+    /// <summary>Stores results in one transaction; returns, per result, whether it was a duplicate
+    /// (its chunk already stored), in which case it was dropped.</summary>
+    public bool[] Store(IReadOnlyList<ChunkResult> results, Func<int, string> modelName)
+    {
+        var duplicates = new bool[results.Count];
+        using var transaction = _connection.BeginTransaction();
+        using var exists = Command("SELECT 1 FROM chunks WHERE chunk = $chunk AND status = 'done'", ("$chunk", 0L));
+        using var insert = Command("INSERT OR REPLACE INTO results (chunk, observables, status) VALUES ($chunk, zeroblob($bytes), $status)",
+            ("$chunk", 0L), ("$bytes", 0L), ("$status", Array.Empty<byte>()));
+        using var ledger = Command("""
+            INSERT OR REPLACE INTO chunks (chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated)
+            VALUES ($chunk, $model, $start, $count, $evaluations, 'done', $attempts, NULL, $worker, $elapsed, $updated)
+            """, ("$chunk", 0L), ("$model", ""), ("$start", 0L), ("$count", 0), ("$evaluations", 0), ("$attempts", 0),
+            ("$worker", ""), ("$elapsed", 0.0), ("$updated", ""));
+        exists.Transaction = insert.Transaction = ledger.Transaction = transaction;
+
+        for (int r = 0; r < results.Count; r++)
+        {
+            var result = results[r];
+            var item = result.Item;
+            exists.Parameters["$chunk"].Value = item.Chunk;
+            if (exists.ExecuteScalar() is not null)
+            {
+                duplicates[r] = true;
+                continue;
+            }
+
+            var values = MemoryMarshal.AsBytes(result.Values.AsSpan(0, result.ObservableCount * result.Evaluations));
+            insert.Parameters["$chunk"].Value = item.Chunk;
+            insert.Parameters["$bytes"].Value = values.Length;
+            insert.Parameters["$status"].Value = result.Status;
+            insert.ExecuteNonQuery();
+            using (var blob = new SqliteBlob(_connection, "results", "observables", item.Chunk))
+            {
+                blob.Write(values);
+            }
+
+            ledger.Parameters["$chunk"].Value = item.Chunk;
+            ledger.Parameters["$model"].Value = modelName(item.ModelIndex);
+            ledger.Parameters["$start"].Value = item.Start;
+            ledger.Parameters["$count"].Value = item.Count;
+            ledger.Parameters["$evaluations"].Value = result.Evaluations;
+            ledger.Parameters["$attempts"].Value = item.Attempt;
+            ledger.Parameters["$worker"].Value = result.WorkerId;
+            ledger.Parameters["$elapsed"].Value = result.Elapsed.TotalMilliseconds;
+            ledger.Parameters["$updated"].Value = Now();
+            ledger.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return duplicates;
+    }
+
+    /// <summary>Records a chunk that failed every attempt (unless it was stored meanwhile).</summary>
+    public void RecordFailure(long chunk, string model, long start, int count, int attempts, string error)
+    {
+        using var command = Command("""
+            INSERT INTO chunks (chunk, model, start, count, evaluations, status, attempts, error, updated)
+            VALUES ($chunk, $model, $start, $count, 0, 'failed', $attempts, $error, $updated)
+            ON CONFLICT(chunk) DO UPDATE SET attempts = $attempts, error = $error, updated = $updated WHERE status = 'failed'
+            """, ("$chunk", chunk), ("$model", model), ("$start", start), ("$count", count), ("$attempts", attempts),
+            ("$error", error), ("$updated", Now()));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Forgets recorded failures, so that a rerun tries those chunks again.</summary>
+    public void ClearFailures() => Execute("DELETE FROM chunks WHERE status = 'failed'");
+
+    public LedgerSummary Summary()
+    {
+        using var command = Command("SELECT COUNT(*), COALESCE(SUM(evaluations), 0) FROM chunks WHERE status = 'done'");
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        long done = reader.GetInt64(0), evaluations = reader.GetInt64(1);
+        return new LedgerSummary(done, evaluations, Failures());
+    }
+
+    public IReadOnlyList<FailedChunk> Failures()
+    {
+        using var command = Command("SELECT chunk, model, start, count, attempts, error FROM chunks WHERE status = 'failed' ORDER BY chunk");
+        using var reader = command.ExecuteReader();
+        var failures = new List<FailedChunk>();
+        while (reader.Read())
+        {
+            failures.Add(new FailedChunk(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4),
+                reader.IsDBNull(5) ? "" : reader.GetString(5)));
+        }
+
+        return failures;
+    }
+
+    /// <summary>Reads observable <paramref name="observable"/> of a stored chunk into
+    /// <paramref name="destination"/> (its length = the chunk's evaluations). False if not stored.</summary>
+    public bool ReadObservable(long chunk, int observable, Span<double> destination)
+    {
+        using var command = Command("SELECT rowid FROM results WHERE chunk = $chunk", ("$chunk", chunk));
+        if (command.ExecuteScalar() is not long rowid)
+        {
+            return false;
+        }
+
+        using var blob = new SqliteBlob(_connection, "results", "observables", rowid, readOnly: true);
+        blob.Seek((long)observable * destination.Length * sizeof(double), SeekOrigin.Begin);
+        blob.ReadExactly(MemoryMarshal.AsBytes(destination));
+        return true;
+    }
+
+    /// <summary>Status bytes of a stored chunk, or null.</summary>
+    public byte[]? ReadStatus(long chunk)
+    {
+        using var command = Command("SELECT status FROM results WHERE chunk = $chunk", ("$chunk", chunk));
+        return command.ExecuteScalar() as byte[];
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+
+    private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+}
+
+public sealed record FailedChunk(long Chunk, string Model, long Start, int Count, int Attempts, string Error);
+
+public sealed record LedgerSummary(long DoneChunks, long DoneEvaluations, IReadOnlyList<FailedChunk> Failures);

@@ -1,0 +1,35 @@
+namespace Sweep.Engine.Messages;
+
+// Every message the actors exchange, as small immutable records. The same records travel between
+// processes in distributed mode, so they carry ids and numbers, never object references to shared state.
+
+/// <summary>Coordinator → worker: evaluate chunk <see cref="Chunk"/> (outer points [Start, Start + Count)
+/// of model <see cref="ModelIndex"/>). <see cref="Attempt"/> starts at 1.</summary>
+public sealed record WorkItem(string RunId, string SpecHash, long Chunk, int ModelIndex, long Start, int Count, int Attempt);
+
+/// <summary>Worker → aggregator: the evaluated chunk. <see cref="Values"/> holds the selected
+/// observables one after another (observable-major), each over all evaluations in flat order;
+/// it may be longer than needed (pooled). <see cref="Status"/> is one byte per evaluation.</summary>
+public sealed record ChunkResult(WorkItem Item, int Evaluations, int ObservableCount, double[] Values, byte[] Status, string WorkerId, TimeSpan Elapsed)
+    : IAggregatorMessage;
+
+/// <summary>Worker → coordinator: evaluating the chunk threw.</summary>
+public sealed record ChunkFailed(WorkItem Item, string Error, string WorkerId) : ICoordinatorMessage;
+
+/// <summary>Aggregator → coordinator: the chunk is durably stored (or was already: <see cref="Duplicate"/>).</summary>
+public sealed record ChunkStored(long Chunk, int Evaluations, bool Duplicate) : ICoordinatorMessage;
+
+/// <summary>Coordinator → aggregator: the chunk failed on every allowed attempt; record it.</summary>
+public sealed record ChunkAbandoned(long Chunk, int Attempts, string Error) : IAggregatorMessage;
+
+/// <summary>Coordinator → itself, periodically: check leases of in-flight chunks.</summary>
+public sealed record LeaseCheck(DateTimeOffset Now) : ICoordinatorMessage;
+
+/// <summary>Anyone → coordinator: stop dispatching, let in-flight chunks finish (Ctrl+C).</summary>
+public sealed record StopRequested(string Reason) : ICoordinatorMessage;
+
+/// <summary>Anything the coordinator's mailbox accepts.</summary>
+public interface ICoordinatorMessage;
+
+/// <summary>Anything the aggregator's mailbox accepts.</summary>
+public interface IAggregatorMessage;

@@ -1,0 +1,132 @@
+using Sweep.Engine.Spec;
+using Sweep.Physics.Models;
+
+namespace Sweep.Engine.Planning;
+
+/// <summary>
+/// One model's share of a sweep: the outer product of the spec axes that are its parameters (in
+/// spec order, last fastest), constants or defaults for the rest, the inner bias grid, and the
+/// chunking. Nothing is materialised: any flat index decodes to its parameter values.
+/// </summary>
+public sealed class ModelPlan
+{
+    internal ModelPlan(int index, Model model, SweepSpec spec, int? chunk, long firstChunk)
+    {
+        Index = index;
+        Model = model;
+        Axes = spec.Axes.Where(a => model.ParameterIndex(a.Parameter) >= 0).ToArray();
+        Shape = Axes.Select(a => a.Count).ToArray();
+        OuterCount = Shape.Aggregate(1L, (p, n) => p * n);
+
+        if (model.InnerAxis is not null && spec.Bias is { } bias)
+        {
+            InnerGrid = bias.Axis.ToArray();
+            InnerScale = bias.Unit == Spec.BiasUnit.Field ? model.ParameterIndex("h") : -1;
+            BiasUnit = bias.Unit;
+        }
+        else
+        {
+            InnerScale = -1;
+        }
+
+        // A parameter comes from an axis (its position in Axes), else a constant, else its default.
+        _axisOf = model.Parameters.Select(p => Array.FindIndex(Axes, a => a.Parameter == p.Name)).ToArray();
+        _constant = model.Parameters.Select(p =>
+            spec.Constants.FirstOrDefault(c => c.Key == p.Name) is { Key: not null } c ? c.Value : p.Default ?? double.NaN).ToArray();
+
+        ObservableIndices = (spec.Observables ?? model.Observables.Select(o => o.Name).ToArray())
+            .Select(model.ObservableIndex).Where(i => i >= 0).ToArray();
+        ObservableNames = ObservableIndices.Select(i => model.Observables[i].Name).ToArray();
+
+        ChunkSize = (int)Math.Min(chunk ?? Math.Max(1, TargetEvaluationsPerChunk / InnerLength), Math.Max(1, OuterCount));
+        ChunkCount = (OuterCount + ChunkSize - 1) / ChunkSize;
+        FirstChunk = firstChunk;
+    }
+
+    /// <summary>Automatic chunks hold about this many evaluations (outer points × bias points):
+    /// a few milliseconds of work, small next to the per-chunk cost of storing and messaging.</summary>
+    public const int TargetEvaluationsPerChunk = 32_768;
+
+    private readonly int[] _axisOf;
+    private readonly double[] _constant;
+
+    public int Index { get; }
+
+    public Model Model { get; }
+
+    /// <summary>The spec axes this model depends on, in spec order.</summary>
+    public AxisSpec[] Axes { get; }
+
+    public int[] Shape { get; }
+
+    public long OuterCount { get; }
+
+    /// <summary>The bias grid (v = V/h for <see cref="Spec.BiasUnit.Field"/>, else V), or null.</summary>
+    public double[]? InnerGrid { get; }
+
+    public int InnerScale { get; }
+
+    public BiasUnit? BiasUnit { get; }
+
+    public int InnerLength => InnerGrid?.Length ?? 1;
+
+    public long EvaluationCount => OuterCount * InnerLength;
+
+    public int[] ObservableIndices { get; }
+
+    public string[] ObservableNames { get; }
+
+    /// <summary>Outer points per chunk (each carries the whole inner grid).</summary>
+    public int ChunkSize { get; }
+
+    public long ChunkCount { get; }
+
+    /// <summary>Global number of this model's chunk 0.</summary>
+    public long FirstChunk { get; }
+
+    /// <summary>Outer points [start, start + count) of local chunk <paramref name="local"/>.</summary>
+    public (long Start, int Count) ChunkRange(long local)
+    {
+        long start = local * ChunkSize;
+        return (start, (int)Math.Min(ChunkSize, OuterCount - start));
+    }
+
+    /// <summary>Writes the parameter values of outer points [start, start + count) into
+    /// <paramref name="columns"/>[parameter][0 … count).</summary>
+    public void FillParameters(long start, int count, double[][] columns)
+    {
+        // Decode the first point's multi-index, then step it like an odometer (last axis fastest).
+        var index = new int[Axes.Length];
+        long rest = start;
+        for (int a = Axes.Length - 1; a >= 0; a--)
+        {
+            index[a] = (int)(rest % Shape[a]);
+            rest /= Shape[a];
+        }
+
+        for (int p = 0; p < _axisOf.Length; p++)
+        {
+            if (_axisOf[p] < 0)
+            {
+                Array.Fill(columns[p], _constant[p], 0, count);
+            }
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            for (int p = 0; p < _axisOf.Length; p++)
+            {
+                int a = _axisOf[p];
+                if (a >= 0)
+                {
+                    columns[p][i] = Axes[a].ValueAt(index[a]);
+                }
+            }
+
+            for (int a = Axes.Length - 1; a >= 0 && ++index[a] == Shape[a]; a--)
+            {
+                index[a] = 0;
+            }
+        }
+    }
+}

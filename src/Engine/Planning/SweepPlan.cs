@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Sweep.Engine.Spec;
+using Sweep.Physics.Models;
+
+namespace Sweep.Engine.Planning;
+
+/// <summary>
+/// The whole sweep as chunks: each model's chunks in turn, numbered globally from 0. Chunk k is
+/// the same contiguous range of the same model's flat indices on any machine, for any worker
+/// count. Costs O(axes) memory whatever the number of points.
+/// </summary>
+public sealed class SweepPlan
+{
+    private SweepPlan(SweepSpec spec, IReadOnlyList<ModelPlan> models)
+    {
+        Spec = spec;
+        Models = models;
+        TotalChunks = models.Sum(m => m.ChunkCount);
+        TotalEvaluations = models.Sum(m => m.EvaluationCount);
+        SpecHash = Hash(spec, models);
+    }
+
+    public SweepSpec Spec { get; }
+
+    public IReadOnlyList<ModelPlan> Models { get; }
+
+    public long TotalChunks { get; }
+
+    /// <summary>Points to evaluate, counting every bias point.</summary>
+    public long TotalEvaluations { get; }
+
+    /// <summary>SHA-256 over what determines the results and their chunking (not name, output or limits).</summary>
+    public string SpecHash { get; }
+
+    public static SweepPlan Create(SweepSpec spec, ModelRegistry registry)
+    {
+        var models = new List<ModelPlan>();
+        long first = 0;
+        foreach (string name in spec.Models)
+        {
+            var model = registry.Find(name) ?? throw new ArgumentException($"unknown model '{name}'", nameof(spec));
+            var plan = new ModelPlan(models.Count, model, spec, spec.Chunk, first);
+            models.Add(plan);
+            first += plan.ChunkCount;
+        }
+
+        return new SweepPlan(spec, models);
+    }
+
+    /// <summary>The extents of the spec axes that <paramref name="model"/> depends on.</summary>
+    public static IEnumerable<long> OuterShape(SweepSpec spec, Model model) =>
+        spec.Axes.Where(a => model.ParameterIndex(a.Parameter) >= 0).Select(a => (long)a.Count);
+
+    /// <summary>The model plan and its local chunk index for global chunk <paramref name="chunk"/>.</summary>
+    public (ModelPlan Model, long Local) Locate(long chunk)
+    {
+        if (chunk < 0 || chunk >= TotalChunks)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunk), chunk, $"the plan has {TotalChunks} chunks");
+        }
+
+        foreach (var model in Models)
+        {
+            if (chunk < model.FirstChunk + model.ChunkCount)
+            {
+                return (model, chunk - model.FirstChunk);
+            }
+        }
+
+        throw new InvalidOperationException("unreachable: chunk counts do not add up");
+    }
+
+    private static object Describe(AxisSpec a) => a.Kind == AxisKind.Values
+        ? new { a.Parameter, kind = "values", values = a.Values }
+        : new { a.Parameter, kind = a.Kind.ToString(), start = a.Start, end = a.End, n = a.Count };
+
+    private static string Hash(SweepSpec spec, IReadOnlyList<ModelPlan> models)
+    {
+        var canonical = new
+        {
+            models = models.Select(m => new
+            {
+                name = m.Model.Name,
+                axes = m.Axes.Select(Describe), // definitions, not values: O(1) for any axis length
+                constants = spec.Constants.Where(c => m.Model.ParameterIndex(c.Key) >= 0).OrderBy(c => c.Key, StringComparer.Ordinal),
+                bias = spec.Bias is { } b && m.InnerGrid is not null ? Describe(b.Axis) : null,
+                biasUnit = m.BiasUnit?.ToString(),
+                observables = m.ObservableNames,
+                chunk = m.ChunkSize,
+            }),
+        };
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(canonical);
+        return Convert.ToHexStringLower(SHA256.HashData(json));
+    }
+}

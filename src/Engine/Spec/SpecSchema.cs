@@ -1,0 +1,81 @@
+namespace Sweep.Engine.Spec;
+
+/// <summary>The JSON Schema (draft 2020-12) of a sweep spec, as printed by <c>sweep schema</c>.
+/// Model-dependent rules (which parameters and observables exist, their ranges) are checked by
+/// <see cref="SpecParser"/> against the registry; see <c>sweep models</c>.</summary>
+public static class SpecSchema
+{
+    public const string Json = """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "$id": "https://sweep.dev/schema/sweep-spec.json",
+          "title": "Sweep spec",
+          "description": "A parameter sweep: the outer product of the axes, evaluated for each model over the axes that are its parameters.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["name", "models"],
+          "properties": {
+            "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$", "description": "Run name; the default output is runs/NAME." },
+            "models": {
+              "description": "One model name or a list (see 'sweep models').",
+              "oneOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true }
+              ]
+            },
+            "axes": {
+              "type": "object",
+              "description": "Swept parameters, in order (the last varies fastest). Each must be a parameter of at least one model.",
+              "additionalProperties": { "$ref": "#/$defs/axis" }
+            },
+            "constants": {
+              "type": "object",
+              "description": "Fixed parameter values (parameters neither swept nor given take the model's default).",
+              "additionalProperties": { "type": "number" }
+            },
+            "bias": {
+              "description": "The inner bias grid of models with an inner axis (mtj's V), last dimension of their arrays.",
+              "$ref": "#/$defs/grid",
+              "required": ["unit"],
+              "properties": {
+                "unit": { "enum": ["h", "absolute"], "description": "h: values are v = V/h (V = v h at each point); absolute: values are V." }
+              },
+              "unevaluatedProperties": false
+            },
+            "observables": {
+              "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true,
+              "description": "Observables to store (each kept for the models that have it). Default: all."
+            },
+            "chunk": { "type": "integer", "minimum": 1, "maximum": 10000000, "description": "Outer points per chunk (each with the whole bias grid). Default: about 32768 evaluations." },
+            "output": { "type": "string", "description": "Run directory. Default: runs/NAME." },
+            "max_points": { "type": "integer", "minimum": 1, "description": "Refuse plans with more evaluations than this. Default: 100000000." }
+          },
+          "$defs": {
+            "axis": { "$ref": "#/$defs/grid", "unevaluatedProperties": false },
+            "grid": {
+              "type": "object",
+              "oneOf": [
+                {
+                  "required": ["lin", "n"],
+                  "properties": { "lin": { "$ref": "#/$defs/range" }, "n": { "$ref": "#/$defs/count" } },
+                  "description": "n points from start to end, evenly spaced, both ends included."
+                },
+                {
+                  "required": ["log", "n"],
+                  "properties": { "log": { "$ref": "#/$defs/range" }, "n": { "$ref": "#/$defs/count" } },
+                  "description": "n points from start to end, evenly spaced in the logarithm; 0 < start < end."
+                },
+                {
+                  "required": ["values"],
+                  "properties": { "values": { "type": "array", "items": { "type": "number" }, "minItems": 1, "uniqueItems": true } },
+                  "description": "An explicit list of values."
+                }
+              ]
+            },
+            "range": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2, "description": "[start, end], start < end (or equal with n = 1)." },
+            "count": { "type": "integer", "minimum": 1, "maximum": 100000000 }
+          }
+        }
+
+        """;
+}
