@@ -1,4 +1,13 @@
 using BenchmarkDotNet.Running;
+using Sweep.Benchmarks;
 
-// dotnet run -c Release --project bench/Sweep.Benchmarks -- --filter '*'   (see docs/BENCHMARKS.md)
+// Kernels (BenchmarkDotNet):  dotnet run -c Release --project bench/Sweep.Benchmarks -- --filter '*'
+// Engine (wall-clock runs):   dotnet run -c Release --project bench/Sweep.Benchmarks -- engine [options]
+// See docs/BENCHMARKS.md.
+if (args.Length > 0 && args[0] == "engine")
+{
+    return await EngineBenchmark.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

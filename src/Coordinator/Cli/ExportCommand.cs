@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Sweep.Coordinator.Export;
 using Sweep.Coordinator.Store;
-using Sweep.Engine.Planning;
-using Sweep.Engine.Spec;
 
 namespace Sweep.Coordinator.Cli;
 
@@ -21,12 +19,7 @@ public static class ExportCommand
         {
             string directory = parse.GetValue(run)!;
             using var store = RunDirectory.OpenExisting(directory);
-            string specText = store.GetMeta("spec") ?? throw new RunDirectoryException($"'{directory}' holds no spec");
-            var plan = SweepPlan.Create(SpecParser.Parse(specText, io.Registry), io.Registry);
-            if (plan.SpecHash != store.GetMeta("spec_hash"))
-            {
-                throw new RunDirectoryException($"'{directory}' was written by a program whose plan differs from this one's (spec hash mismatch)");
-            }
+            var plan = RunDirectory.LoadPlan(store, io.Registry, directory);
 
             string target = parse.GetValue(output) ?? Path.Combine(directory, "export");
             Directory.CreateDirectory(target);

@@ -61,7 +61,7 @@ public static class RunCommand
     {
         var plan = SweepPlan.Create(SpecFile.Parse(specPath, io.Registry, overrides), io.Registry);
         string directory = plan.Spec.Output;
-        using var store = RunDirectory.OpenForRun(directory, plan, force, out bool resumed);
+        using var store = RunDirectory.OpenForRun(directory, plan, overrides.Chunk, force, out bool resumed);
 
         var counters = new RunCounters(plan.TotalChunks, plan.TotalEvaluations);
         var ledger = store.Summary();
@@ -98,8 +98,9 @@ public static class RunCommand
 
         double seconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
         long computed = counters.DoneEvaluations - counters.ResumedEvaluations;
+        long peakRss = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
         io.Error.WriteLine($"sweep: {status}: {counters.DoneChunks}/{plan.TotalChunks} chunks, {computed:N0} points computed in {seconds:F2} s " +
-                           $"({computed / Math.Max(seconds, 1e-9):N0} points/s) into '{directory}'");
+                           $"({computed / Math.Max(seconds, 1e-9):N0} points/s, peak RSS {peakRss / 1048576} MiB) into '{directory}'");
         foreach (var failure in outcome.Failures)
         {
             io.Error.WriteLine($"sweep: chunk {failure.Chunk} ({failure.Model}, points {failure.Start}…{failure.Start + failure.Count - 1}) " +

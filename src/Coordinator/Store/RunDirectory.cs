@@ -1,4 +1,7 @@
+using System.Globalization;
 using Sweep.Engine.Planning;
+using Sweep.Engine.Spec;
+using Sweep.Physics.Models;
 
 namespace Sweep.Coordinator.Store;
 
@@ -12,7 +15,7 @@ public static class RunDirectory
 
     /// <summary>Opens the store for running <paramref name="plan"/>; <paramref name="resumed"/> tells
     /// whether stored chunks were found. Recorded failures are cleared so they are tried again.</summary>
-    public static RunStore OpenForRun(string directory, SweepPlan plan, bool force, out bool resumed)
+    public static RunStore OpenForRun(string directory, SweepPlan plan, int? chunkOverride, bool force, out bool resumed)
     {
         string database = Path.Combine(directory, RunStore.FileName);
         resumed = false;
@@ -47,7 +50,18 @@ public static class RunDirectory
         }
 
         Directory.CreateDirectory(directory);
-        return RunStore.Create(database, plan.SpecHash, plan.Spec.SourceText);
+        return RunStore.Create(database, plan.SpecHash, plan.Spec.SourceText, chunkOverride);
+    }
+
+    /// <summary>The plan a stored run was made with (its spec text and chunk override), checked against its hash.</summary>
+    public static SweepPlan LoadPlan(RunStore store, ModelRegistry registry, string directory)
+    {
+        string spec = store.GetMeta("spec") ?? throw new RunDirectoryException($"'{directory}' holds no spec");
+        int? chunk = store.GetMeta("chunk_override") is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
+        var plan = SweepPlan.Create(SpecParser.Parse(spec, registry, new SpecOverrides(Chunk: chunk)), registry);
+        return plan.SpecHash == store.GetMeta("spec_hash")
+            ? plan
+            : throw new RunDirectoryException($"'{directory}' was written by a program whose plan differs from this one's (spec hash mismatch)");
     }
 
     /// <summary>Opens an existing run for reading (status, export).</summary>

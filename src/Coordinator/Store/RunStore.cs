@@ -20,7 +20,7 @@ public sealed class RunStore : IDisposable
 
     private RunStore(SqliteConnection connection) => _connection = connection;
 
-    public static RunStore Create(string path, string specHash, string specText)
+    public static RunStore Create(string path, string specHash, string specText, int? chunkOverride)
     {
         var store = Open(path);
         store.Execute("""
@@ -33,6 +33,11 @@ public sealed class RunStore : IDisposable
             """);
         store.SetMeta("spec_hash", specHash);
         store.SetMeta("spec", specText);
+        if (chunkOverride is { } chunk)
+        {
+            store.SetMeta("chunk_override", chunk.ToString(CultureInfo.InvariantCulture));
+        }
+
         return store;
     }
 
@@ -81,8 +86,8 @@ public sealed class RunStore : IDisposable
         var duplicates = new bool[results.Count];
         using var transaction = _connection.BeginTransaction();
         using var exists = Command("SELECT 1 FROM chunks WHERE chunk = $chunk AND status = 'done'", ("$chunk", 0L));
-        using var insert = Command("INSERT OR REPLACE INTO results (chunk, observables, status) VALUES ($chunk, zeroblob($bytes), $status)",
-            ("$chunk", 0L), ("$bytes", 0L), ("$status", Array.Empty<byte>()));
+        using var insert = Command("INSERT OR REPLACE INTO results (chunk, observables, status) VALUES ($chunk, $values, $status)",
+            ("$chunk", 0L), ("$values", Array.Empty<byte>()), ("$status", Array.Empty<byte>()));
         using var ledger = Command("""
             INSERT OR REPLACE INTO chunks (chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated)
             VALUES ($chunk, $model, $start, $count, $evaluations, 'done', $attempts, NULL, $worker, $elapsed, $updated)
@@ -101,15 +106,11 @@ public sealed class RunStore : IDisposable
                 continue;
             }
 
-            var values = MemoryMarshal.AsBytes(result.Values.AsSpan(0, result.ObservableCount * result.Evaluations));
             insert.Parameters["$chunk"].Value = item.Chunk;
-            insert.Parameters["$bytes"].Value = values.Length;
+            insert.Parameters["$values"].Value = result.Values;
+            insert.Parameters["$values"].Size = result.ValueBytes;
             insert.Parameters["$status"].Value = result.Status;
             insert.ExecuteNonQuery();
-            using (var blob = new SqliteBlob(_connection, "results", "observables", item.Chunk))
-            {
-                blob.Write(values);
-            }
 
             ledger.Parameters["$chunk"].Value = item.Chunk;
             ledger.Parameters["$model"].Value = modelName(item.ModelIndex);

@@ -9,46 +9,61 @@ namespace Sweep.Engine.Evaluation;
 
 /// <summary>
 /// Evaluates chunks of a plan with the models' batch kernels. One instance per worker: it owns the
-/// parameter and result buffers and reuses them for every chunk (no per-point allocation). The
-/// packed output comes from <see cref="ResultBuffers"/> and goes back there once stored.
+/// parameter and result buffers and reuses them for every chunk (no per-point allocation).
+/// <para>A chunk (the unit of storage and messaging) is evaluated in tiles of about
+/// <see cref="TileEvaluations"/> evaluations, whose 22-odd result columns stay in the core's cache;
+/// each tile's selected observables are packed into the output at once. Measured: evaluating
+/// 32768-point chunks whole ran 1.5× slower than in tiles (docs/BENCHMARKS.md).</para>
+/// The packed output comes from <see cref="ResultBuffers"/> and goes back there once stored.
 /// </summary>
 public sealed class ChunkEvaluator(SweepPlan plan)
 {
-    /// <summary>Where packed result arrays come from; the aggregator returns them after storing.</summary>
-    public static ArrayPool<double> ResultBuffers { get; } = ArrayPool<double>.Shared;
+    /// <summary>Evaluations per tile: inputs and all results of a tile fit in a 512 KiB L2 cache.</summary>
+    public const int TileEvaluations = 2048;
 
-    private readonly Dictionary<int, (double[][] Columns, ResultBatch Results)> _scratch = [];
+    /// <summary>Where packed result arrays come from; the aggregator returns them after storing.</summary>
+    public static ArrayPool<byte> ResultBuffers { get; } = ArrayPool<byte>.Shared;
+
+    private readonly Dictionary<int, (double[][] Columns, ResultBatch Results, int Tile)> _scratch = [];
 
     public ChunkResult Evaluate(WorkItem item, string workerId)
     {
         var started = Stopwatch.GetTimestamp();
         var modelPlan = plan.Models[item.ModelIndex];
         var model = modelPlan.Model;
-        var (columns, results) = Scratch(modelPlan);
-
-        modelPlan.FillParameters(item.Start, item.Count, columns);
-        var batch = new PointBatch(columns, item.Count, modelPlan.InnerGrid, modelPlan.InnerScale);
-        model.Evaluate(batch, results);
-
-        int evaluations = batch.ResultCount;
+        var (columns, results, tile) = Scratch(modelPlan);
+        int inner = modelPlan.InnerLength;
+        int evaluations = item.Count * inner;
         int[] selected = modelPlan.ObservableIndices;
-        double[] values = ResultBuffers.Rent(selected.Length * evaluations);
-        for (int o = 0; o < selected.Length; o++)
-        {
-            Array.Copy(results.Columns[selected[o]], 0, values, o * evaluations, evaluations);
-        }
 
-        byte[] status = MemoryMarshal.AsBytes(results.Status.AsSpan(0, evaluations)).ToArray();
+        byte[] values = ResultBuffers.Rent(selected.Length * evaluations * sizeof(double));
+        var packed = MemoryMarshal.Cast<byte, double>(values.AsSpan(0, selected.Length * evaluations * sizeof(double)));
+        var status = new byte[evaluations];
+        for (int first = 0; first < item.Count; first += tile)
+        {
+            int count = Math.Min(tile, item.Count - first);
+            modelPlan.FillParameters(item.Start + first, count, columns);
+            model.Evaluate(new PointBatch(columns, count, modelPlan.InnerGrid, modelPlan.InnerScale), results);
+
+            int offset = first * inner, length = count * inner;
+            for (int o = 0; o < selected.Length; o++)
+            {
+                results.Columns[selected[o]].AsSpan(0, length).CopyTo(packed.Slice(o * evaluations + offset, length));
+            }
+
+            MemoryMarshal.AsBytes(results.Status.AsSpan(0, length)).CopyTo(status.AsSpan(offset));
+        }
 
         return new ChunkResult(item, evaluations, selected.Length, values, status, workerId, Stopwatch.GetElapsedTime(started));
     }
 
-    private (double[][] Columns, ResultBatch Results) Scratch(ModelPlan modelPlan)
+    private (double[][] Columns, ResultBatch Results, int Tile) Scratch(ModelPlan modelPlan)
     {
         if (!_scratch.TryGetValue(modelPlan.Index, out var scratch))
         {
-            var columns = modelPlan.Model.Parameters.Select(_ => new double[modelPlan.ChunkSize]).ToArray();
-            scratch = (columns, modelPlan.Model.CreateResults(modelPlan.ChunkSize * modelPlan.InnerLength));
+            int tile = Math.Clamp(TileEvaluations / modelPlan.InnerLength, 1, modelPlan.ChunkSize);
+            var columns = modelPlan.Model.Parameters.Select(_ => new double[tile]).ToArray();
+            scratch = (columns, modelPlan.Model.CreateResults(tile * modelPlan.InnerLength), tile);
             _scratch[modelPlan.Index] = scratch;
         }
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Sweep.Engine.Messages;
 
 // Every message the actors exchange, as small immutable records. The same records travel between
@@ -8,10 +10,18 @@ namespace Sweep.Engine.Messages;
 public sealed record WorkItem(string RunId, string SpecHash, long Chunk, int ModelIndex, long Start, int Count, int Attempt);
 
 /// <summary>Worker → aggregator: the evaluated chunk. <see cref="Values"/> holds the selected
-/// observables one after another (observable-major), each over all evaluations in flat order;
-/// it may be longer than needed (pooled). <see cref="Status"/> is one byte per evaluation.</summary>
-public sealed record ChunkResult(WorkItem Item, int Evaluations, int ObservableCount, double[] Values, byte[] Status, string WorkerId, TimeSpan Elapsed)
-    : IAggregatorMessage;
+/// observables one after another (observable-major), each over all evaluations in flat order, as
+/// little-endian float64 bytes; only its first <see cref="ValueBytes"/> bytes count (the array is
+/// pooled and may be longer). <see cref="Status"/> is one byte per evaluation.</summary>
+public sealed record ChunkResult(WorkItem Item, int Evaluations, int ObservableCount, byte[] Values, byte[] Status, string WorkerId, TimeSpan Elapsed)
+    : IAggregatorMessage
+{
+    public int ValueBytes => ObservableCount * Evaluations * sizeof(double);
+
+    /// <summary>Observable <paramref name="observable"/> over all evaluations.</summary>
+    public ReadOnlySpan<double> Observable(int observable) =>
+        MemoryMarshal.Cast<byte, double>(Values.AsSpan(observable * Evaluations * sizeof(double), Evaluations * sizeof(double)));
+}
 
 /// <summary>Worker → coordinator: evaluating the chunk threw.</summary>
 public sealed record ChunkFailed(WorkItem Item, string Error, string WorkerId) : ICoordinatorMessage;

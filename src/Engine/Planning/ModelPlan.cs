@@ -31,6 +31,7 @@ public sealed class ModelPlan
 
         // A parameter comes from an axis (its position in Axes), else a constant, else its default.
         _axisOf = model.Parameters.Select(p => Array.FindIndex(Axes, a => a.Parameter == p.Name)).ToArray();
+        _axisValues = Axes.Select(a => a.Count <= MaxCachedAxisLength ? a.ToArray() : null).ToArray();
         _constant = model.Parameters.Select(p =>
             spec.Constants.FirstOrDefault(c => c.Key == p.Name) is { Key: not null } c ? c.Value : p.Default ?? double.NaN).ToArray();
 
@@ -47,7 +48,12 @@ public sealed class ModelPlan
     /// a few milliseconds of work, small next to the per-chunk cost of storing and messaging.</summary>
     public const int TargetEvaluationsPerChunk = 32_768;
 
+    /// <summary>Axes up to this length keep their values in memory (8 MiB each at most); longer
+    /// ones are computed point by point, so memory stays bounded for any plan.</summary>
+    private const int MaxCachedAxisLength = 1 << 20;
+
     private readonly int[] _axisOf;
+    private readonly double[]?[] _axisValues;
     private readonly double[] _constant;
 
     public int Index { get; }
@@ -95,13 +101,16 @@ public sealed class ModelPlan
     /// <paramref name="columns"/>[parameter][0 … count).</summary>
     public void FillParameters(long start, int count, double[][] columns)
     {
-        // Decode the first point's multi-index, then step it like an odometer (last axis fastest).
+        // Decode the first point's multi-index, then step it like an odometer (last axis fastest),
+        // re-reading an axis value only when that axis moves.
         var index = new int[Axes.Length];
+        var value = new double[Axes.Length];
         long rest = start;
         for (int a = Axes.Length - 1; a >= 0; a--)
         {
             index[a] = (int)(rest % Shape[a]);
             rest /= Shape[a];
+            value[a] = AxisValue(a, index[a]);
         }
 
         for (int p = 0; p < _axisOf.Length; p++)
@@ -112,21 +121,27 @@ public sealed class ModelPlan
             }
         }
 
+        var swept = Enumerable.Range(0, _axisOf.Length).Where(p => _axisOf[p] >= 0).Select(p => (Column: columns[p], Axis: _axisOf[p])).ToArray();
         for (int i = 0; i < count; i++)
         {
-            for (int p = 0; p < _axisOf.Length; p++)
+            foreach (var (column, axis) in swept)
             {
-                int a = _axisOf[p];
-                if (a >= 0)
-                {
-                    columns[p][i] = Axes[a].ValueAt(index[a]);
-                }
+                column[i] = value[axis];
             }
 
-            for (int a = Axes.Length - 1; a >= 0 && ++index[a] == Shape[a]; a--)
+            for (int a = Axes.Length - 1; a >= 0; a--)
             {
+                if (++index[a] < Shape[a])
+                {
+                    value[a] = AxisValue(a, index[a]);
+                    break;
+                }
+
                 index[a] = 0;
+                value[a] = AxisValue(a, 0);
             }
         }
     }
+
+    private double AxisValue(int axis, int i) => _axisValues[axis] is { } cached ? cached[i] : Axes[axis].ValueAt(i);
 }

@@ -51,6 +51,11 @@ internal static class YamlFields
 
     public static double Number(YamlNode node, string field)
     {
+        if (node is YamlScalarNode { Value: { } special } && special.TrimStart('+', '-').ToLowerInvariant() is ".nan" or ".inf")
+        {
+            throw Error(node, field, $"'{special}' is not a finite number");
+        }
+
         if (node is YamlScalarNode { Value: { } text }
             && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
         {

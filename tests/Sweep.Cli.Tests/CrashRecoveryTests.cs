@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Sweep.Coordinator.Cli;
+
+namespace Sweep.Cli.Tests;
+
+/// <summary>Doing the bad thing for real: SIGKILL and SIGINT a running sweep process, then resume.</summary>
+public class CrashRecoveryTests
+{
+    // ~20k one-point chunks: long enough (seconds) to be interrupted mid-run, small on disk.
+    private const string Spec = """
+        name: crash
+        models: [mtj]
+        axes:
+          h: {log: [1.0e-3, 1.0], n: 40}
+          T: {lin: [0.05, 2.0], n: 25}
+          J_T: {log: [0.05, 0.5], n: 20}
+          S: {values: [50]}
+          alpha_p: {values: [0.05]}
+        bias: {lin: [-6, 6], n: 201, unit: h}
+        observables: [Ns]
+        chunk: 1
+        """;
+
+    [Fact]
+    public async Task Sigkill_mid_run_then_resume_gives_the_uninterrupted_results()
+    {
+        using var run = new RunHarness(Spec);
+        using (var process = RunHarness.Start("run", run.SpecPath, "--output", run.RunDir("killed"), "--progress", "json", "--progress-interval", "0.05"))
+        {
+            long done = await WaitForProgress(process, minimumChunks: 300);
+            process.Kill(); // SIGKILL: no handler runs
+            await process.WaitForExitAsync();
+            Assert.True(done < 20_000, "the run finished before it could be killed");
+        }
+
+        var before = RunHarness.Status(run.RunDir("killed"));
+        Assert.Equal("running", before.GetProperty("status").GetString()); // the manifest never saw an ending
+        long stored = before.GetProperty("done_chunks").GetInt64();
+        Assert.InRange(stored, 300, 19_999);
+
+        var (code, _, error) = run.Run("killed");
+        Assert.True(code == 0, error);
+        Assert.Contains($"resuming '{run.RunDir("killed")}': {stored}/20000 chunks already stored", error);
+        Assert.Equal(0, run.Run("reference").ExitCode);
+        AssertSameResults(run, "killed", "reference");
+    }
+
+    [Fact]
+    public async Task Sigint_stops_gracefully_with_exit_130_and_resumes()
+    {
+        using var run = new RunHarness(Spec);
+        using (var process = RunHarness.Start("run", run.SpecPath, "--output", run.RunDir("r"), "--progress", "json", "--progress-interval", "0.05"))
+        {
+            await WaitForProgress(process, minimumChunks: 300);
+            Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+            await process.WaitForExitAsync();
+            Assert.Equal(ExitCodes.Cancelled, process.ExitCode);
+        }
+
+        var status = RunHarness.Status(run.RunDir("r"));
+        Assert.Equal("cancelled", status.GetProperty("status").GetString());
+        Assert.Equal(0, run.Run("r").ExitCode);
+        Assert.Equal(0, run.Run("reference").ExitCode);
+        AssertSameResults(run, "r", "reference");
+    }
+
+    /// <summary>Reads JSON progress lines until at least <paramref name="minimumChunks"/> are stored.</summary>
+    private static async Task<long> WaitForProgress(Process process, long minimumChunks)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline && await process.StandardError.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith('{') && JsonDocument.Parse(line).RootElement.GetProperty("done_chunks").GetInt64() is var done && done >= minimumChunks)
+            {
+                return done;
+            }
+        }
+
+        throw new TimeoutException($"no progress line reached {minimumChunks} chunks; exit code {(process.HasExited ? process.ExitCode : null)}");
+    }
+
+    private static void AssertSameResults(RunHarness run, string a, string b)
+    {
+        var left = run.ExportNpz(a);
+        var right = run.ExportNpz(b);
+        Assert.Equal(left.Keys.Order(), right.Keys.Order());
+        Assert.All(left, e => Assert.True(e.Value.AsSpan().SequenceEqual(right[e.Key]), $"{e.Key} differs"));
+        Assert.DoesNotContain((byte)255, left["mtj/status.npy"][128..]);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Sweep.Cli.Tests;
+
+/// <summary>A temporary directory with a spec file, and helpers to run, export and read results.</summary>
+internal sealed class RunHarness : IDisposable
+{
+    public RunHarness(string spec)
+    {
+        Root = Directory.CreateTempSubdirectory("sweep-test-").FullName;
+        SpecPath = Path.Combine(Root, "spec.yaml");
+        File.WriteAllText(SpecPath, spec);
+    }
+
+    public string Root { get; }
+
+    public string SpecPath { get; }
+
+    public string RunDir(string name) => Path.Combine(Root, name);
+
+    public (int ExitCode, string Out, string Error) Run(string name, params string[] extra) =>
+        CliRunner.Run(["run", SpecPath, "--output", RunDir(name), "--progress", "none", .. extra]);
+
+    /// <summary>Exports NPZ and returns every array entry of every model file: "model/entry" → bytes.</summary>
+    public Dictionary<string, byte[]> ExportNpz(string name)
+    {
+        var (code, output, error) = CliRunner.Run("export", RunDir(name), "--format", "npz");
+        Assert.True(code == 0, error);
+        var entries = new Dictionary<string, byte[]>();
+        foreach (string file in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var zip = ZipFile.OpenRead(file);
+            foreach (var entry in zip.Entries)
+            {
+                using var stream = entry.Open();
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                entries[$"{Path.GetFileNameWithoutExtension(file)}/{entry.Name}"] = copy.ToArray();
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>The float64 payload of an .npy entry (after its header).</summary>
+    public static double[] Doubles(byte[] npy)
+    {
+        int headerLength = 10 + BitConverter.ToUInt16(npy, 8);
+        return MemoryMarshal.Cast<byte, double>(npy.AsSpan(headerLength)).ToArray();
+    }
+
+    public static JsonElement Status(string runDir)
+    {
+        var (code, output, error) = CliRunner.Run("status", runDir, "--json");
+        Assert.True(code == 0, error);
+        return JsonDocument.Parse(output).RootElement;
+    }
+
+    /// <summary>Starts the built sweep program as its own process.</summary>
+    public static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sweep.dll"));
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

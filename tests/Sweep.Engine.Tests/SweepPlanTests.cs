@@ -1,0 +1,132 @@
+using Sweep.Engine.Evaluation;
+using Sweep.Engine.Messages;
+using Sweep.Engine.Planning;
+using Sweep.Engine.Spec;
+using Sweep.Physics.Models;
+
+namespace Sweep.Engine.Tests;
+
+public class SweepPlanTests
+{
+    private static SweepPlan Plan(string yaml) => SweepPlan.Create(SpecParser.Parse(yaml, ModelRegistry.Default), ModelRegistry.Default);
+
+    [Fact]
+    public void Each_model_spans_only_its_own_axes()
+    {
+        var plan = Plan(SpecParserTests.Valid);
+        var junction = plan.Models[0];
+        var mtj = plan.Models[1];
+        Assert.Equal(["h", "T", "J_T"], junction.Axes.Select(a => a.Parameter)); // no alpha_p: no replicated work
+        Assert.Equal(["h", "T", "J_T", "alpha_p"], mtj.Axes.Select(a => a.Parameter));
+        Assert.Equal(30, junction.OuterCount);
+        Assert.Equal(60 * 9, mtj.EvaluationCount);
+        Assert.Equal(30 + 60 * 9, plan.TotalEvaluations);
+        Assert.Equal((8 + 15, 8L), (plan.TotalChunks, mtj.FirstChunk)); // chunk: 4 outer points
+        Assert.Equal(junction.Model.ParameterIndex("h"), mtj.InnerScale >= 0 ? 0 : -1);
+    }
+
+    [Fact]
+    public void Chunks_tile_the_flat_index_and_decode_like_nested_loops()
+    {
+        var plan = Plan(SpecParserTests.Valid);
+        var mtj = plan.Models[1];
+        var expected = new List<double[]>();
+        foreach (double h in mtj.Axes[0].ToArray())
+        foreach (double t in mtj.Axes[1].ToArray())
+        foreach (double jt in mtj.Axes[2].ToArray())
+        foreach (double ap in mtj.Axes[3].ToArray())
+        {
+            expected.Add([h, t, jt, ap]);
+        }
+
+        var columns = mtj.Model.Parameters.Select(_ => new double[mtj.ChunkSize]).ToArray();
+        int[] at = new[] { "h", "T", "J_T", "alpha_p" }.Select(mtj.Model.ParameterIndex).ToArray();
+        long next = 0;
+        for (long local = 0; local < mtj.ChunkCount; local++)
+        {
+            var (start, count) = mtj.ChunkRange(local);
+            Assert.Equal(next, start);
+            mtj.FillParameters(start, count, columns);
+            for (int i = 0; i < count; i++)
+            {
+                Assert.Equal(expected[(int)(start + i)], at.Select(p => columns[p][i]));
+                Assert.Equal(2.0, columns[mtj.Model.ParameterIndex("S")][i]);      // constant
+                Assert.Equal(0.2, columns[mtj.Model.ParameterIndex("P_L")][i]);    // default
+            }
+
+            next += count;
+        }
+
+        Assert.Equal(mtj.OuterCount, next);
+    }
+
+    [Fact]
+    public void A_billion_point_plan_costs_constant_memory()
+    {
+        const string yaml = """
+            name: big
+            models: [magnon-junction]
+            axes: {h: {log: [1.0e-6, 1], n: 1000}, T: {lin: [0.1, 1], n: 1000}, J_T: {lin: [0.01, 0.1], n: 1000}, S: {values: [1]}}
+            max_points: 2000000000
+            """;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var plan = Plan(yaml);
+        var (model, local) = plan.Locate(plan.TotalChunks - 1);
+        var (start, count) = model.ChunkRange(local);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(1_000_000_000, plan.TotalEvaluations);
+        Assert.Equal(1_000_000_000, start + count);
+        Assert.True(allocated < 1_000_000, $"planning 1e9 points allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void The_spec_hash_covers_results_and_chunking_but_not_name_or_output()
+    {
+        string hash = Plan(SpecParserTests.Valid).SpecHash;
+        Assert.Equal(hash, Plan(SpecParserTests.Valid.Replace("name: t", "name: other") + "\noutput: somewhere\n").SpecHash);
+        Assert.NotEqual(hash, Plan(SpecParserTests.Valid.Replace("chunk: 4", "chunk: 5")).SpecHash);
+        Assert.NotEqual(hash, Plan(SpecParserTests.Valid.Replace("S: 2", "S: 3")).SpecHash);
+        Assert.NotEqual(hash, Plan(SpecParserTests.Valid.Replace("unit: h", "unit: absolute")).SpecHash);
+    }
+
+    [Fact]
+    public void A_chunk_holds_the_model_values_of_its_points_bitwise()
+    {
+        var plan = Plan(SpecParserTests.Valid);
+        var mtj = plan.Models[1];
+        var (start, count) = mtj.ChunkRange(3);
+        var result = new ChunkEvaluator(plan).Evaluate(new WorkItem("r", plan.SpecHash, mtj.FirstChunk + 3, 1, start, count, 1), "w");
+        Assert.Equal((count * 9, 2), (result.Evaluations, result.ObservableCount)); // Ns, i (L11 is not an mtj observable)
+
+        var columns = mtj.Model.Parameters.Select(_ => new double[mtj.ChunkSize]).ToArray();
+        mtj.FillParameters(start, count, columns);
+        int v = mtj.Model.ParameterIndex("V"), h = mtj.Model.ParameterIndex("h");
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = 0; j < 9; j++)
+            {
+                double[] point = columns.Select(c => c[i]).ToArray();
+                point[v] = mtj.InnerGrid![j] * point[h]; // bias in units of h
+                var single = mtj.Model.CreateResults(1);
+                mtj.Model.Evaluate(PointBatch.Single(point), single);
+                int k = i * 9 + j;
+                Assert.Equal((byte)single.Status[0], result.Status[k]);
+                Assert.Equal(single.Columns[mtj.Model.ObservableIndex("Ns")][0], result.Observable(0)[k]);
+                Assert.Equal(single.Columns[mtj.Model.ObservableIndex("i")][0], result.Observable(1)[k]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Injected_faults_fail_chosen_attempts()
+    {
+        var fault = FaultInjection.Parse("3,5@2");
+        var item = new WorkItem("r", "h", 3, 0, 0, 1, 1);
+        Assert.Throws<InjectedFaultException>(() => fault.Check(item));
+        Assert.Throws<InjectedFaultException>(() => fault.Check(item with { Attempt = 2 }));
+        fault.Check(item with { Attempt = 3 });
+        fault.Check(item with { Chunk = 4 });
+        Assert.Throws<InjectedFaultException>(() => FaultInjection.Parse("5@all").Check(item with { Chunk = 5, Attempt = 99 }));
+        Assert.Throws<FormatException>(() => FaultInjection.Parse("x@1"));
+    }
+}
