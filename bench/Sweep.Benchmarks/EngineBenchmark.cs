@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Sweep.Coordinator.Engine;
 using Sweep.Coordinator.Store;
+using Sweep.Engine.Evaluation;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Spec;
 using Sweep.Physics.Models;
@@ -11,8 +12,8 @@ namespace Sweep.Benchmarks;
 /// Engine measurements that BenchmarkDotNet's micro-benchmark model does not fit (whole runs of
 /// seconds, files on disk, peak memory):
 /// <list type="bullet">
-/// <item>efficiency: the raw kernel loop (pre-filled batches of the plan's chunk size on the same
-/// number of threads; no plan decoding, actors or store) ÷ a full embedded run of the same points;</item>
+/// <item>efficiency: the raw kernel loop (the plan's points in cache-sized tiles on the same number
+/// of threads; no packing, actors or store) ÷ a full embedded run of the same points;</item>
 /// <item>per-chunk overhead: the same run with small and with large chunks;</item>
 /// <item>peak RSS of a run whose plan has 1e9 points, stopped after a few seconds, next to a 1e6 plan.</item>
 /// </list>
@@ -43,6 +44,8 @@ public static class EngineBenchmark
         Console.WriteLine($"spec: magnon-junction, {plan.TotalEvaluations:N0} points, observables [{observables}], chunk {plan.Models[0].ChunkSize}");
 
         double raw = Best(repeat, () => RawKernelLoop(plan, workers));
+        double evaluator = Best(repeat, () => ChunkEvaluatorLoop(plan, workers));
+        Console.WriteLine($"chunk evaluator: {evaluator:F3} s (plan decoding, tiles, packing; no actors, no store)");
         double engine = await BestAsync(repeat, () => EngineRun(plan, workers));
         Console.WriteLine($"raw kernel loop: {raw:F3} s ({plan.TotalEvaluations / raw / 1e6:F2} M points/s on {workers} threads)");
         Console.WriteLine($"embedded run:    {engine:F3} s ({plan.TotalEvaluations / engine / 1e6:F2} M points/s)");
@@ -63,25 +66,46 @@ public static class EngineBenchmark
         return 0;
     }
 
-    /// <summary>The kernels alone: each thread evaluates pre-filled batches of the chunk size until
-    /// the plan's point count is covered.</summary>
+    /// <summary>The kernels over the sweep's own points: per cache-sized tile, fill the inputs and
+    /// evaluate; nothing is packed, sent or stored. (Re-evaluating one fixed batch instead would let
+    /// the branch predictor learn the inputs and overstate the kernels by ~15%.)</summary>
     private static double RawKernelLoop(SweepPlan plan, int workers)
     {
         var model = plan.Models[0];
-        long chunks = plan.TotalChunks;
-        var batches = Enumerable.Range(0, workers).Select(w =>
-        {
-            var columns = model.Model.Parameters.Select(_ => new double[model.ChunkSize]).ToArray();
-            model.FillParameters(model.ChunkRange(w % chunks).Start, model.ChunkRange(w % chunks).Count, columns);
-            return (Batch: new PointBatch(columns, model.ChunkRange(w % chunks).Count), Results: model.Model.CreateResults(model.ChunkSize));
-        }).ToArray();
+        int tile = Math.Min(ChunkEvaluator.TileEvaluations, model.ChunkSize);
+        long tiles = (model.OuterCount + tile - 1) / tile;
         long next = -1;
         var clock = Stopwatch.StartNew();
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
         {
-            while (Interlocked.Increment(ref next) < chunks)
+            var columns = model.Model.Parameters.Select(_ => new double[tile]).ToArray();
+            var results = model.Model.CreateResults(tile);
+            long t;
+            while ((t = Interlocked.Increment(ref next)) < tiles)
             {
-                model.Model.Evaluate(batches[w].Batch, batches[w].Results);
+                int count = (int)Math.Min(tile, model.OuterCount - t * tile);
+                model.FillParameters(t * tile, count, columns);
+                model.Model.Evaluate(new PointBatch(columns, count), results);
+            }
+        });
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>What a worker does per chunk, without mailboxes or the store.</summary>
+    private static double ChunkEvaluatorLoop(SweepPlan plan, int workers)
+    {
+        long next = -1;
+        var clock = Stopwatch.StartNew();
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
+        {
+            var evaluator = new ChunkEvaluator(plan);
+            long chunk;
+            while ((chunk = Interlocked.Increment(ref next)) < plan.TotalChunks)
+            {
+                var (model, local) = plan.Locate(chunk);
+                var (start, count) = model.ChunkRange(local);
+                var result = evaluator.Evaluate(new Sweep.Engine.Messages.WorkItem("b", plan.SpecHash, chunk, model.Index, start, count, 1), "b");
+                ChunkEvaluator.ResultBuffers.Return(result.Values);
             }
         });
         return clock.Elapsed.TotalSeconds;

@@ -21,7 +21,7 @@ public static class RunDirectory
         resumed = false;
         if (File.Exists(database))
         {
-            var store = RunStore.Open(database);
+            var store = RunStore.Open(database, writer: true);
             string? hash = store.GetMeta("spec_hash");
             if (hash == plan.SpecHash)
             {

@@ -17,12 +17,13 @@ public sealed class RunStore : IDisposable
     public const string FileName = "run.sqlite";
 
     private readonly SqliteConnection _connection;
+    private WalCheckpointer? _checkpointer;
 
     private RunStore(SqliteConnection connection) => _connection = connection;
 
     public static RunStore Create(string path, string specHash, string specText, int? chunkOverride)
     {
-        var store = Open(path);
+        var store = Open(path, writer: true);
         store.Execute("""
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE chunks (
@@ -41,14 +42,23 @@ public sealed class RunStore : IDisposable
         return store;
     }
 
-    public static RunStore Open(string path)
+    /// <summary>Opens (or creates) the database. The one writer of a run passes <paramref name="writer"/>:
+    /// its checkpoints then run on a background connection (<see cref="WalCheckpointer"/>).</summary>
+    public static RunStore Open(string path, bool writer = false)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        string connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
+        var connection = new SqliteConnection(connectionString);
         connection.Open();
         var store = new RunStore(connection);
         // Large pages suit megabyte blobs; WAL keeps readers (status, export) off the writer's back;
         // NORMAL sync loses nothing on a process kill (only on power loss: the last commits).
         store.Execute("PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;");
+        if (writer)
+        {
+            store.Execute($"PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WalCheckpointer.MaxWalBytes};");
+            store._checkpointer = new WalCheckpointer(connectionString);
+        }
+
         return store;
     }
 
@@ -189,7 +199,17 @@ public sealed class RunStore : IDisposable
         return command.ExecuteScalar() as byte[];
     }
 
-    public void Dispose() => _connection.Dispose();
+    /// <summary>Stops background checkpoints, folds the whole WAL into the database and closes.</summary>
+    public void Dispose()
+    {
+        if (_checkpointer is not null)
+        {
+            _checkpointer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            Execute("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+
+        _connection.Dispose();
+    }
 
     private void Execute(string sql)
     {

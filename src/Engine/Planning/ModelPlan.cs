@@ -101,18 +101,6 @@ public sealed class ModelPlan
     /// <paramref name="columns"/>[parameter][0 … count).</summary>
     public void FillParameters(long start, int count, double[][] columns)
     {
-        // Decode the first point's multi-index, then step it like an odometer (last axis fastest),
-        // re-reading an axis value only when that axis moves.
-        var index = new int[Axes.Length];
-        var value = new double[Axes.Length];
-        long rest = start;
-        for (int a = Axes.Length - 1; a >= 0; a--)
-        {
-            index[a] = (int)(rest % Shape[a]);
-            rest /= Shape[a];
-            value[a] = AxisValue(a, index[a]);
-        }
-
         for (int p = 0; p < _axisOf.Length; p++)
         {
             if (_axisOf[p] < 0)
@@ -121,24 +109,46 @@ public sealed class ModelPlan
             }
         }
 
-        var swept = Enumerable.Range(0, _axisOf.Length).Where(p => _axisOf[p] >= 0).Select(p => (Column: columns[p], Axis: _axisOf[p])).ToArray();
-        for (int i = 0; i < count; i++)
+        if (Axes.Length == 0)
         {
-            foreach (var (column, axis) in swept)
+            return;
+        }
+
+        // Decode the first point's multi-index (last axis fastest), then fill run by run along the
+        // last axis: its values are a block copy, every other swept parameter is constant in a run.
+        var index = new int[Axes.Length];
+        long rest = start;
+        for (int a = Axes.Length - 1; a >= 0; a--)
+        {
+            index[a] = (int)(rest % Shape[a]);
+            rest /= Shape[a];
+        }
+
+        int last = Axes.Length - 1;
+        for (int done = 0; done < count;)
+        {
+            int run = Math.Min(count - done, Shape[last] - index[last]);
+            for (int p = 0; p < _axisOf.Length; p++)
             {
-                column[i] = value[axis];
+                int a = _axisOf[p];
+                if (a == last)
+                {
+                    for (int i = 0; i < run; i++)
+                    {
+                        columns[p][done + i] = AxisValue(last, index[last] + i);
+                    }
+                }
+                else if (a >= 0)
+                {
+                    Array.Fill(columns[p], AxisValue(a, index[a]), done, run);
+                }
             }
 
-            for (int a = Axes.Length - 1; a >= 0; a--)
+            done += run;
+            index[last] += run - 1;
+            for (int a = last; a >= 0 && ++index[a] == Shape[a]; a--)
             {
-                if (++index[a] < Shape[a])
-                {
-                    value[a] = AxisValue(a, index[a]);
-                    break;
-                }
-
                 index[a] = 0;
-                value[a] = AxisValue(a, 0);
             }
         }
     }
