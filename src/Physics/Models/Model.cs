@@ -124,13 +124,19 @@ public abstract class Model
         for (int p = 0; p < Parameters.Count; p++)
         {
             var range = Parameters[p].Range;
-            if (p == InnerAxisIndex && batch.InnerGrid is not null)
+            if (p == InnerAxisIndex && batch.InnerGrid is { } grid)
             {
-                for (int i = 0; i < batch.Count; i++)
+                // An absolute grid is checked once; a scaled one (bias in units of h) point by point.
+                for (int j = 0; j < grid.Length; j++)
                 {
-                    for (int j = 0; j < inner; j++)
+                    if (batch.InnerScale < 0 && range.Contains(grid[j]))
                     {
-                        if (!range.Contains(batch.InnerValue(i, j)))
+                        continue;
+                    }
+
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        if (batch.InnerScale < 0 || !range.Contains(batch.InnerValue(i, j)))
                         {
                             results.Reject(i * inner + j, PointStatus.Invalid);
                         }
