@@ -11,17 +11,19 @@ namespace Sweep.Coordinator.Export;
 /// </summary>
 public static class CsvExporter
 {
-    public static string Write(RunStore store, ExportLayout layout, string directory)
+    public static string Write(RunStore store, ExportLayout layout, string directory) =>
+        layout.WriteFile(directory, ".csv", file => Write(store, layout, file));
+
+    private static void Write(RunStore store, ExportLayout layout, Stream file)
     {
-        string path = Path.Combine(directory, layout.Plan.Model.Name + ".csv"), temporary = path + ".partial";
         var plan = layout.Plan;
-        using (var writer = new StreamWriter(temporary, false, new UTF8Encoding(false), 1 << 20))
+        using (var writer = new StreamWriter(file, new UTF8Encoding(false), 1 << 20, leaveOpen: true))
         {
             writer.Write(string.Join(',', layout.Dimensions.Append("status").Concat(plan.ObservableNames)));
             writer.Write('\n');
 
             int observables = plan.ObservableNames.Length;
-            int largest = layout.Chunks().Select(c => c.Evaluations).DefaultIfEmpty(0).Max();
+            int largest = layout.LargestChunk;
             var values = new double[observables][];
             for (int o = 0; o < observables; o++)
             {
@@ -66,9 +68,6 @@ public static class CsvExporter
                 }
             }
         }
-
-        File.Move(temporary, path, overwrite: true);
-        return path;
     }
 
     private static string Number(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "nan";

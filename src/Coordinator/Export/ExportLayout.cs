@@ -31,6 +31,23 @@ public sealed class ExportLayout(ModelPlan plan)
         }
     }
 
+    /// <summary>Evaluations in the largest chunk: the size of a reusable read buffer.</summary>
+    public int LargestChunk => Chunks().Select(c => c.Evaluations).DefaultIfEmpty(0).Max();
+
+    /// <summary>Writes <c>directory/MODEL.extension</c> through a temporary file, so a failed or
+    /// interrupted export never leaves a truncated file under the final name.</summary>
+    public string WriteFile(string directory, string extension, Action<Stream> write)
+    {
+        string path = Path.Combine(directory, Plan.Model.Name + extension), temporary = path + ".partial";
+        using (var stream = File.Create(temporary))
+        {
+            write(stream);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        return path;
+    }
+
     /// <summary>Fills <paramref name="destination"/> with observable <paramref name="observable"/> of the
     /// chunk, or NaN if the chunk is not stored.</summary>
     public void Read(RunStore store, long chunk, int observable, Span<double> destination)

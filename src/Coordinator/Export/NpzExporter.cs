@@ -12,13 +12,14 @@ namespace Sweep.Coordinator.Export;
 /// </summary>
 public static class NpzExporter
 {
-    public static string Write(RunStore store, ExportLayout layout, string directory)
+    public static string Write(RunStore store, ExportLayout layout, string directory) =>
+        layout.WriteFile(directory, ".npz", file => Write(store, layout, file));
+
+    private static void Write(RunStore store, ExportLayout layout, Stream file)
     {
-        string path = Path.Combine(directory, layout.Plan.Model.Name + ".npz"), temporary = path + ".partial";
-        using (var zip = new ZipArchive(File.Create(temporary), ZipArchiveMode.Create))
+        using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
         {
-            int largest = layout.Chunks().Select(c => c.Evaluations).DefaultIfEmpty(0).Max();
-            var buffer = new double[largest];
+            var buffer = new double[layout.LargestChunk];
             for (int o = 0; o < layout.Plan.ObservableNames.Length; o++)
             {
                 using var entry = Open(zip, layout.Plan.ObservableNames[o], NpyFormat.Float64, layout.Shape);
@@ -47,9 +48,6 @@ public static class NpzExporter
             using var dims = zip.CreateEntry("dims.npy", CompressionLevel.NoCompression).Open();
             dims.Write(NpyFormat.Strings(layout.Dimensions));
         }
-
-        File.Move(temporary, path, overwrite: true);
-        return path;
     }
 
     private static Stream Open(ZipArchive zip, string name, string descr, IReadOnlyList<long> shape)
