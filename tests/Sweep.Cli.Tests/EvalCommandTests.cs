@@ -1,3 +1,4 @@
+using Sweep.Engine;
 using System.Text.Json;
 using Sweep.Coordinator.Cli;
 

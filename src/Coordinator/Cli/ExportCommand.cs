@@ -1,3 +1,4 @@
+using Sweep.Engine;
 using System.CommandLine;
 using Sweep.Coordinator.Export;
 using Sweep.Coordinator.Store;

@@ -1,3 +1,4 @@
+using Sweep.Engine;
 using System.Globalization;
 
 namespace Sweep.Coordinator.Cli;

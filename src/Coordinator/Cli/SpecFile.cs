@@ -1,3 +1,4 @@
+using Sweep.Engine;
 using Sweep.Engine.Spec;
 using Sweep.Physics.Models;
 

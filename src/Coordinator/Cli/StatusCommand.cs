@@ -1,3 +1,4 @@
+using Sweep.Engine;
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;

@@ -1,7 +1,9 @@
+using Sweep.Engine;
 using System.CommandLine;
 using Sweep.Coordinator.Store;
 using Sweep.Engine.Spec;
 using Sweep.Physics.Models;
+using Sweep.Worker;
 
 namespace Sweep.Coordinator.Cli;
 
@@ -18,6 +20,8 @@ public static class SweepCli
         var root = new RootCommand("Sweep: parameter sweeps of spin and heat transport through magnon tunnel junctions.\n" + ExitCodeHelp)
         {
             RunCommand.Create(io),
+            CoordinatorCommand.Create(io),
+            WorkerCommand.Create(stderr, ModelRegistry.Default),
             StatusCommand.Create(io),
             ExportCommand.Create(io),
             SchemaCommand.Create(io),

@@ -11,7 +11,14 @@ namespace Sweep.Coordinator.Engine;
 /// drops results for chunks already stored (idempotent: at-least-once delivery, exactly-once
 /// storage), records abandoned chunks, and tells the coordinator once each chunk is durable.
 /// </summary>
-public sealed class AggregatorActor(SweepPlan plan, RunStore store, ChannelReader<IAggregatorMessage> mailbox, ChannelWriter<ICoordinatorMessage> coordinator)
+/// <para><paramref name="stored"/> is told about each result once it is committed (distributed
+/// mode acknowledges the broker delivery then, never before).</para>
+public sealed class AggregatorActor(
+    SweepPlan plan,
+    RunStore store,
+    ChannelReader<IAggregatorMessage> mailbox,
+    ChannelWriter<ICoordinatorMessage> coordinator,
+    Action<ChunkResult>? stored = null)
 {
     /// <summary>Most results per transaction: bounds the time between a chunk's arrival and its acknowledgement.</summary>
     public const int MaxBatch = 16;
@@ -41,6 +48,7 @@ public sealed class AggregatorActor(SweepPlan plan, RunStore store, ChannelReade
                 bool[] duplicate = store.Store(batch, i => plan.Models[i].Model.Name);
                 for (int i = 0; i < batch.Count; i++)
                 {
+                    stored?.Invoke(batch[i]);
                     ChunkEvaluator.ResultBuffers.Return(batch[i].Values);
                     coordinator.TryWrite(new ChunkStored(batch[i].Item.Chunk, batch[i].Evaluations, duplicate[i]));
                 }

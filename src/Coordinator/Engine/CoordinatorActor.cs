@@ -68,6 +68,12 @@ public sealed class CoordinatorActor(
                 break;
             case ChunkFailed:
                 break; // a superseded attempt (its lease expired and the chunk was re-dispatched)
+            case ChunkDeadLettered dead when _inFlight.Remove(dead.Item.Chunk):
+                counters.Failed();
+                _abandoned.Add(new ChunkAbandoned(dead.Item.Chunk, dead.Item.Attempt, dead.Reason));
+                break;
+            case ChunkDeadLettered:
+                break; // not in flight: stored meanwhile, or from a previous coordinator
             case LeaseCheck check:
                 foreach (var (_, (item, deadline)) in _inFlight.Where(e => e.Value.Deadline < check.Now).ToList())
                 {

@@ -3,7 +3,7 @@ namespace Sweep.Coordinator.Engine;
 /// <summary>Live counts of a run, written by the actors and read by progress reporting (thread-safe).</summary>
 public sealed class RunCounters(long totalChunks, long totalEvaluations)
 {
-    private long _doneChunks, _doneEvaluations, _failedChunks, _retries, _duplicates, _inFlight;
+    private long _doneChunks, _doneEvaluations, _failedChunks, _retries, _duplicates, _inFlight, _malformed;
 
     public long TotalChunks { get; } = totalChunks;
 
@@ -21,6 +21,11 @@ public sealed class RunCounters(long totalChunks, long totalEvaluations)
     public long DuplicateResults => Interlocked.Read(ref _duplicates);
 
     public long InFlight => Interlocked.Read(ref _inFlight);
+
+    /// <summary>Messages dropped because they did not parse or did not fit the plan.</summary>
+    public long MalformedMessages => Interlocked.Read(ref _malformed);
+
+    public void Malformed() => Interlocked.Increment(ref _malformed);
 
     /// <summary>Evaluations stored before this process started (a resumed run).</summary>
     public long ResumedEvaluations { get; private set; }

@@ -16,6 +16,8 @@ public sealed record RunOptions
 
     public FaultInjection? Faults { get; init; }
 
-    /// <summary>Chunks in flight at once: enough to keep every worker busy while results are stored.</summary>
-    public int Window => 2 * Workers;
+    /// <summary>Chunks in flight at once, if set; else enough to keep every local worker busy while results are stored.</summary>
+    public int? DispatchWindow { get; init; }
+
+    public int Window => DispatchWindow ?? 2 * Workers;
 }

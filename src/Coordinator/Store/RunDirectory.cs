@@ -50,7 +50,9 @@ public static class RunDirectory
         }
 
         Directory.CreateDirectory(directory);
-        return RunStore.Create(database, plan.SpecHash, plan.Spec.SourceText, chunkOverride);
+        var created = RunStore.Create(database, plan.SpecHash, plan.Spec.SourceText, chunkOverride);
+        created.SetMeta("run_id", Guid.NewGuid().ToString("N")[..16]); // names the run's broker queues
+        return created;
     }
 
     /// <summary>The plan a stored run was made with (its spec text and chunk override), checked against its hash.</summary>

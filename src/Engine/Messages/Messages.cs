@@ -26,6 +26,10 @@ public sealed record ChunkResult(WorkItem Item, int Evaluations, int ObservableC
 /// <summary>Worker → coordinator: evaluating the chunk threw.</summary>
 public sealed record ChunkFailed(WorkItem Item, string Error, string WorkerId) : ICoordinatorMessage;
 
+/// <summary>Broker → coordinator: the work item was delivered as often as the work queue allows without
+/// being acknowledged (workers died holding it) and was dead-lettered; record it as failed.</summary>
+public sealed record ChunkDeadLettered(WorkItem Item, string Reason) : ICoordinatorMessage;
+
 /// <summary>Aggregator → coordinator: the chunk is durably stored (or was already: <see cref="Duplicate"/>).</summary>
 public sealed record ChunkStored(long Chunk, int Evaluations, bool Duplicate) : ICoordinatorMessage;
 

@@ -1,6 +1,6 @@
-namespace Sweep.Coordinator.Cli;
+namespace Sweep.Engine;
 
-/// <summary>Process exit codes (BSD sysexits), as documented in the README and <c>sweep --help</c>.</summary>
+/// <summary>Process exit codes (BSD sysexits) of both executables, as documented in the README and <c>sweep --help</c>.</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

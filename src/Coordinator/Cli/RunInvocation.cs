@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Sweep.Coordinator.Engine;
+using Sweep.Coordinator.Progress;
+using Sweep.Coordinator.Store;
+using Sweep.Engine;
+using Sweep.Engine.Planning;
+using Sweep.Engine.Spec;
+
+namespace Sweep.Coordinator.Cli;
+
+/// <summary>
+/// What <c>sweep run</c> and <c>sweep coordinator</c> share: the spec and run-directory options, and
+/// running a plan into a run directory with progress, manifest, signals and the final report. They
+/// differ only in where the workers are (<see cref="Runner"/>).
+/// </summary>
+public sealed class RunInvocation
+{
+    public delegate Task<RunOutcome> Runner(SweepPlan plan, RunStore store, RunOptions options, RunCounters counters, CancellationToken stop);
+
+    private readonly Argument<string> _spec = new("SPEC") { Description = "Sweep spec (YAML; see 'sweep schema' and examples/)" };
+    private readonly Option<string?> _output = new("--output", "-o") { Description = "Run directory (default: the spec's output, else runs/NAME)" };
+    private readonly Option<bool> _force = new("--force") { Description = "Discard a run directory that holds a different spec" };
+    private readonly Option<string> _progress = new("--progress") { Description = "Progress on stderr: auto (bar on a terminal, else json), bar, json or none", DefaultValueFactory = _ => "auto" };
+    private readonly Option<double> _interval = new("--progress-interval") { Description = "Seconds between progress reports", DefaultValueFactory = _ => 1.0 };
+    private readonly Option<long?> _maxPoints = new("--max-points") { Description = "Refuse plans with more evaluations than this (default: the spec's max_points, else 1e8)" };
+    private readonly Option<int?> _chunk = new("--chunk") { Description = "Outer points per chunk (default: the spec's chunk, else automatic)" };
+    private readonly Option<int> _attempts = new("--max-attempts") { Description = "Attempts per chunk before it is recorded as failed", DefaultValueFactory = _ => 3 };
+
+    public RunInvocation(Command command)
+    {
+        _progress.AcceptOnlyFromAmong("auto", "bar", "json", "none");
+        command.Arguments.Add(_spec);
+        foreach (var option in new Option[] { _output, _force, _progress, _interval, _maxPoints, _chunk, _attempts })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public int MaxAttempts(ParseResult parse) => parse.GetValue(_attempts) is var n and >= 1 ? n : throw new UsageException("--max-attempts must be at least 1");
+
+    public async Task<int> ExecuteAsync(CommandIO io, ParseResult parse, RunOptions options, Runner runner)
+    {
+        double seconds = parse.GetValue(_interval);
+        if (seconds <= 0)
+        {
+            throw new UsageException("--progress-interval must be above 0");
+        }
+
+        var overrides = new SpecOverrides(parse.GetValue(_output), parse.GetValue(_maxPoints), parse.GetValue(_chunk));
+        var style = ProgressReporter.Resolve(Enum.Parse<ProgressStyle>(parse.GetValue(_progress)!, ignoreCase: true));
+        var plan = SweepPlan.Create(SpecFile.Parse(parse.GetValue(_spec)!, io.Registry, overrides), io.Registry);
+        string directory = plan.Spec.Output;
+        using var store = RunDirectory.OpenForRun(directory, plan, overrides.Chunk, parse.GetValue(_force), out bool resumed);
+
+        var counters = new RunCounters(plan.TotalChunks, plan.TotalEvaluations);
+        var ledger = store.Summary();
+        counters.Resumed(ledger.DoneChunks, ledger.DoneEvaluations);
+        if (resumed)
+        {
+            io.Error.WriteLine($"sweep: resuming '{directory}': {ledger.DoneChunks}/{plan.TotalChunks} chunks already stored");
+        }
+
+        var manifest = Manifest.Start(plan, options.Workers);
+        manifest.Write(directory);
+
+        using var stop = new CancellationTokenSource();
+        using var signals = new StopSignals(stop, io.Error);
+        var reporter = new ProgressReporter(counters, io.Error, style, TimeSpan.FromSeconds(seconds));
+        using var reporting = new CancellationTokenSource();
+        var reporterTask = reporter.RunAsync(reporting.Token);
+
+        var started = DateTimeOffset.UtcNow;
+        RunOutcome outcome;
+        try
+        {
+            outcome = await runner(plan, store, options, counters, stop.Token);
+        }
+        finally
+        {
+            await reporting.CancelAsync();
+            await reporterTask;
+        }
+
+        reporter.Report(final: true);
+        string status = !outcome.Complete ? "cancelled" : outcome.Succeeded ? "completed" : "failed";
+        (manifest with
+        {
+            Status = status,
+            Ended = DateTimeOffset.UtcNow,
+            DoneChunks = counters.DoneChunks,
+            FailedChunks = outcome.Failures.Count,
+            DuplicateResults = counters.DuplicateResults,
+        }).Write(directory);
+
+        double elapsed = (DateTimeOffset.UtcNow - started).TotalSeconds;
+        long computed = counters.DoneEvaluations - counters.ResumedEvaluations;
+        long peakRss = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
+        io.Error.WriteLine($"sweep: {status}: {counters.DoneChunks}/{plan.TotalChunks} chunks, {computed:N0} points computed in {elapsed:F2} s " +
+                           $"({computed / Math.Max(elapsed, 1e-9):N0} points/s, peak RSS {peakRss / 1048576} MiB) into '{directory}'");
+        if (counters.DuplicateResults > 0 || counters.MalformedMessages > 0)
+        {
+            io.Error.WriteLine($"sweep: {counters.DuplicateResults} duplicate results dropped, {counters.MalformedMessages} malformed messages dropped");
+        }
+
+        foreach (var failure in outcome.Failures)
+        {
+            io.Error.WriteLine($"sweep: chunk {failure.Chunk} ({failure.Model}, points {failure.Start}…{failure.Start + failure.Count - 1}) " +
+                               $"failed after {failure.Attempts} attempts: {failure.Error}");
+        }
+
+        io.Out.WriteLine(directory);
+        if (!outcome.Complete)
+        {
+            io.Error.WriteLine("sweep: interrupted; run the same command again to resume");
+            return ExitCodes.Cancelled;
+        }
+
+        return outcome.Succeeded ? ExitCodes.Ok : ExitCodes.Internal;
+    }
+
+    /// <summary>First Ctrl+C or SIGTERM: stop gracefully. Second Ctrl+C: exit now (130).</summary>
+    private sealed class StopSignals : IDisposable
+    {
+        private readonly PosixSignalRegistration _interrupt, _terminate;
+
+        public StopSignals(CancellationTokenSource stop, TextWriter error)
+        {
+            void Handle(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                if (stop.IsCancellationRequested && context.Signal == PosixSignal.SIGINT)
+                {
+                    error.WriteLine("\nsweep: interrupted again; exiting now (stored chunks are safe)");
+                    Environment.Exit(ExitCodes.Cancelled);
+                }
+
+                error.WriteLine($"\nsweep: {context.Signal}: finishing the chunks in flight (Ctrl+C again to exit now)");
+                stop.Cancel();
+            }
+
+            _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle);
+            _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle);
+        }
+
+        public void Dispose()
+        {
+            _interrupt.Dispose();
+            _terminate.Dispose();
+        }
+    }
+}

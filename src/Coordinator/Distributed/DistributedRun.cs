@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Google.Protobuf;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using Sweep.Coordinator.Engine;
+using Sweep.Coordinator.Store;
+using Sweep.Engine.Evaluation;
+using Sweep.Engine.Messages;
+using Sweep.Engine.Planning;
+using Sweep.Engine.Transport;
+using Wire = Sweep.Engine.Transport.Wire;
+
+namespace Sweep.Coordinator.Distributed;
+
+/// <summary>
+/// The coordinator process of a distributed run: the same coordinator and aggregator actors as the
+/// embedded run, with the broker in place of in-process workers. Work items go to the run's work
+/// queue with publisher confirms; results come from its results queue and are acknowledged only
+/// after the aggregator has committed them (at-least-once delivery, exactly-once storage);
+/// dead-lettered work items (workers died holding them) are recorded as failed chunks. The run is
+/// announced on <see cref="RunTopology.Announcements"/> so that idle workers find it.
+/// </summary>
+public static class DistributedRun
+{
+    /// <summary>How often the run is re-announced (workers that start later learn of it).</summary>
+    public static readonly TimeSpan AnnounceInterval = TimeSpan.FromSeconds(2);
+
+    public static async Task<RunOutcome> ExecuteAsync(SweepPlan plan, RunStore store, IConnection connection, RunOptions options,
+        RunCounters counters, TextWriter log, CancellationToken stop)
+    {
+        string runId = store.GetMeta("run_id") ?? throw new RunDirectoryException("the run store has no run id");
+        var topology = new RunTopology(runId);
+        await using var publisher = await ConfirmingPublisher.CreateAsync(connection);
+        await topology.DeclareAsync(publisher.Channel, options.MaxAttempts);
+        // Work a previous coordinator of this run published but no worker took: re-sent below if not stored.
+        await publisher.Channel.QueuePurgeAsync(topology.WorkQueue);
+
+        var deliveries = new ConcurrentDictionary<ChunkResult, ulong>(ReferenceEqualityComparer.Instance);
+        var acks = Channel.CreateUnbounded<ulong>(new UnboundedChannelOptions { SingleReader = true });
+        var actors = new RunActors(plan, runId, store, options, counters,
+            stored: result => { if (deliveries.TryRemove(result, out ulong tag)) acks.Writer.TryWrite(tag); });
+
+        await using var results = await connection.CreateChannelAsync();
+        await results.BasicQosAsync(0, (ushort)(2 * AggregatorActor.MaxBatch), global: false);
+        var resultConsumer = new AsyncEventingBasicConsumer(results);
+        resultConsumer.ReceivedAsync += (_, delivery) => OnResult(delivery, plan, runId, actors, deliveries, results, counters, log);
+        string resultTag = await results.BasicConsumeAsync(topology.ResultQueue, autoAck: false, resultConsumer);
+
+        await using var dead = await connection.CreateChannelAsync();
+        var deadConsumer = new AsyncEventingBasicConsumer(dead);
+        deadConsumer.ReceivedAsync += async (_, delivery) =>
+        {
+            var item = WireMapping.FromWire(Wire.WorkItem.Parser.ParseFrom(delivery.Body.Span));
+            actors.CoordinatorMailbox.Writer.TryWrite(new ChunkDeadLettered(item,
+                $"dead-lettered after {options.MaxAttempts} deliveries without an acknowledgement (the workers holding it died)"));
+            await dead.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+        };
+        await dead.BasicConsumeAsync(topology.DeadQueue, autoAck: false, deadConsumer);
+
+        var sendWork = Task.Run(async () =>
+        {
+            await foreach (var item in actors.Work.Reader.ReadAllAsync())
+            {
+                await publisher.PublishAsync("", topology.WorkQueue, WireMapping.ToWire(item).ToByteArray());
+            }
+        });
+        var sendAcks = Task.Run(async () =>
+        {
+            await foreach (ulong tag in acks.Reader.ReadAllAsync())
+            {
+                try
+                {
+                    await results.BasicAckAsync(tag, multiple: false);
+                }
+                catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or OperationCanceledException)
+                {
+                    // The channel was lost: the broker redelivers the result, which is then a dropped duplicate.
+                }
+            }
+        });
+
+        await using var announcer = await ConfirmingPublisher.CreateAsync(connection);
+        var announcement = new Wire.RunAnnouncement
+        {
+            RunId = runId, SpecHash = plan.SpecHash, SpecText = plan.Spec.SourceText, ChunkOverride = plan.Spec.Chunk ?? 0,
+        };
+        using var announcing = new CancellationTokenSource();
+        var announce = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(AnnounceInterval);
+            do
+            {
+                await announcer.PublishAsync(RunTopology.Announcements, "", announcement.ToByteArray(), announcing.Token);
+            }
+            while (await timer.WaitForNextTickAsync(announcing.Token));
+        }, announcing.Token);
+
+        RunOutcome outcome;
+        try
+        {
+            // Nothing reaches the aggregator once the coordinator is done: every dispatched chunk is stored or abandoned.
+            outcome = await actors.RunAsync(store, () => sendWork, stop);
+        }
+        finally
+        {
+            await announcing.CancelAsync();
+            await announce.ContinueWith(_ => { }, TaskScheduler.Default);
+            acks.Writer.Complete();
+            await sendAcks;
+        }
+
+        await results.BasicCancelAsync(resultTag);
+        if (outcome.Complete)
+        {
+            announcement.Finished = true;
+            await announcer.PublishAsync(RunTopology.Announcements, "", announcement.ToByteArray());
+            await topology.DeleteAsync(publisher.Channel);
+        }
+
+        return outcome;
+    }
+
+    private static async Task OnResult(BasicDeliverEventArgs delivery, SweepPlan plan, string runId, RunActors actors,
+        ConcurrentDictionary<ChunkResult, ulong> deliveries, IChannel channel, RunCounters counters, TextWriter log)
+    {
+        object message;
+        try
+        {
+            message = WireMapping.ParseResult(delivery.Body, ChunkEvaluator.ResultBuffers);
+        }
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or MalformedMessageException)
+        {
+            counters.Malformed();
+            log.WriteLine($"sweep: dropped a malformed message on the results queue: {ex.Message}");
+            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: false);
+            return;
+        }
+
+        switch (message)
+        {
+            case ChunkResult result when Fits(result, plan, runId):
+                deliveries[result] = delivery.DeliveryTag;
+                await actors.AggregatorMailbox.Writer.WriteAsync(result);
+                return;
+            case ChunkFailed failed when failed.Item.RunId == runId:
+                await actors.CoordinatorMailbox.Writer.WriteAsync(failed);
+                break;
+            default:
+                counters.Malformed();
+                log.WriteLine("sweep: dropped a result that does not belong to this run or plan");
+                if (message is ChunkResult stray)
+                {
+                    ChunkEvaluator.ResultBuffers.Return(stray.Values);
+                }
+
+                break;
+        }
+
+        await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
+    }
+
+    /// <summary>A result is stored only if it is exactly the chunk the plan defines.</summary>
+    private static bool Fits(ChunkResult result, SweepPlan plan, string runId)
+    {
+        var item = result.Item;
+        if (item.RunId != runId || item.SpecHash != plan.SpecHash || item.Chunk < 0 || item.Chunk >= plan.TotalChunks)
+        {
+            return false;
+        }
+
+        var (model, local) = plan.Locate(item.Chunk);
+        var (start, count) = model.ChunkRange(local);
+        return item.ModelIndex == model.Index && item.Start == start && item.Count == count
+               && result.Evaluations == count * model.InnerLength && result.ObservableCount == model.ObservableIndices.Length;
+    }
+}

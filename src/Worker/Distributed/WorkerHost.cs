@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Google.Protobuf;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using Sweep.Engine.Evaluation;
+using Sweep.Engine.Messages;
+using Sweep.Engine.Planning;
+using Sweep.Engine.Spec;
+using Sweep.Engine.Transport;
+using Sweep.Physics.Models;
+using Sweep.Worker.Actors;
+using Wire = Sweep.Engine.Transport.Wire;
+
+namespace Sweep.Worker.Distributed;
+
+/// <summary>
+/// A worker process: learns of runs from the announcements, consumes each active run's work queue,
+/// evaluates with <see cref="WorkerActor"/>s (one per unit of concurrency, shared by all runs), and
+/// publishes each result to the run's results queue with a publisher confirm <em>before</em>
+/// acknowledging the work item: a worker that dies at any moment loses nothing (the item is
+/// redelivered; a result already sent becomes a duplicate the coordinator drops). Stopping (SIGTERM)
+/// cancels the consumers, finishes the items already taken, and lets the broker requeue the rest.
+/// </summary>
+public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegistry registry, TextWriter log, long? crashOnChunk = null)
+{
+    private readonly ConcurrentDictionary<string, ActiveRun> _runs = new();
+    private readonly ConcurrentDictionary<WorkItem, (ActiveRun Run, ulong Tag)> _deliveries = new(ReferenceEqualityComparer.Instance);
+    private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>();
+    private readonly Channel<IAggregatorMessage> _results = Channel.CreateBounded<IAggregatorMessage>(Math.Max(1, concurrency));
+    private readonly Channel<ICoordinatorMessage> _failures = Channel.CreateUnbounded<ICoordinatorMessage>();
+    private IConnection? _connection;
+
+    public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        await using var connection = await BrokerConnection.OpenAsync(address, $"sweep-worker {Id}", TimeSpan.FromSeconds(10), stop);
+        _connection = connection;
+        log.WriteLine($"sweep-worker {Id}: connected to {address.Redacted}, concurrency {concurrency}");
+        await using var publisher = await ConfirmingPublisher.CreateAsync(connection);
+
+        var actors = Enumerable.Range(0, concurrency)
+            .Select(i => new WorkerActor($"{Id}/w{i}", hash => _runs.TryGetValue(hash, out var run) ? run.Plan : null,
+                _work.Reader, _results.Writer, _failures.Writer))
+            .Select(actor => Task.Factory.StartNew(() => actor.RunAsync(CancellationToken.None), TaskCreationOptions.LongRunning).Unwrap())
+            .ToArray();
+        var sendResults = Task.Run(() => SendAsync(_results.Reader, publisher));
+        var sendFailures = Task.Run(() => SendAsync(_failures.Reader, publisher));
+
+        await using var control = await connection.CreateChannelAsync(cancellationToken: stop);
+        await RunTopology.DeclareSharedAsync(control, stop);
+        var mine = await control.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: stop);
+        await control.QueueBindAsync(mine.QueueName, RunTopology.Announcements, "", cancellationToken: stop);
+        var announcements = new AsyncEventingBasicConsumer(control);
+        announcements.ReceivedAsync += (_, delivery) => OnAnnouncementAsync(delivery.Body);
+        await control.BasicConsumeAsync(mine.QueueName, autoAck: true, announcements, stop);
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        log.WriteLine($"sweep-worker {Id}: stopping; finishing the chunks already taken");
+        foreach (var run in _runs.Values)
+        {
+            await run.StopConsumingAsync();
+        }
+
+        _work.Writer.Complete();
+        await Task.WhenAll(actors);
+        _results.Writer.Complete();
+        _failures.Writer.Complete();
+        await Task.WhenAll(sendResults, sendFailures);
+        foreach (var run in _runs.Values)
+        {
+            await run.Channel.DisposeAsync(); // unacknowledged deliveries go back to the queue
+        }
+    }
+
+    private async Task OnAnnouncementAsync(ReadOnlyMemory<byte> body)
+    {
+        Wire.RunAnnouncement announcement;
+        try
+        {
+            announcement = Wire.RunAnnouncement.Parser.ParseFrom(body.Span);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            log.WriteLine($"sweep-worker {Id}: ignored a malformed run announcement");
+            return;
+        }
+
+        if (announcement.Finished)
+        {
+            if (_runs.TryRemove(announcement.SpecHash, out var finished))
+            {
+                await finished.StopConsumingAsync();
+                log.WriteLine($"sweep-worker {Id}: run {announcement.RunId} finished");
+            }
+
+            return;
+        }
+
+        if (_runs.ContainsKey(announcement.SpecHash) || _work.Reader.Completion.IsCompleted)
+        {
+            return;
+        }
+
+        SweepPlan plan;
+        try
+        {
+            var overrides = new SpecOverrides(Chunk: announcement.ChunkOverride > 0 ? announcement.ChunkOverride : null);
+            plan = SweepPlan.Create(SpecParser.Parse(announcement.SpecText, registry, overrides), registry);
+        }
+        catch (SpecException ex)
+        {
+            log.WriteLine($"sweep-worker {Id}: cannot serve run {announcement.RunId}: {ex.Message}");
+            return;
+        }
+
+        if (plan.SpecHash != announcement.SpecHash)
+        {
+            log.WriteLine($"sweep-worker {Id}: cannot serve run {announcement.RunId}: this worker's plan differs (another program version)");
+            return;
+        }
+
+        var run = new ActiveRun(plan, new RunTopology(announcement.RunId), await _connection!.CreateChannelAsync());
+        if (!_runs.TryAdd(plan.SpecHash, run))
+        {
+            await run.Channel.DisposeAsync();
+            return;
+        }
+
+        // Prefetch: one item per actor at work plus one waiting, so no actor idles between items
+        // while a dead worker never strands more than a few items.
+        await run.Channel.BasicQosAsync(0, (ushort)(concurrency + 1), global: false);
+        var consumer = new AsyncEventingBasicConsumer(run.Channel);
+        consumer.ReceivedAsync += (_, delivery) => OnWorkAsync(run, delivery);
+        try
+        {
+            run.ConsumerTag = await run.Channel.BasicConsumeAsync(run.Topology.WorkQueue, autoAck: false, consumer);
+            log.WriteLine($"sweep-worker {Id}: serving run {announcement.RunId} ({plan.TotalChunks} chunks)");
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            _runs.TryRemove(plan.SpecHash, out _); // the run's queues are gone: it finished meanwhile
+        }
+    }
+
+    private async Task OnWorkAsync(ActiveRun run, BasicDeliverEventArgs delivery)
+    {
+        WorkItem item;
+        try
+        {
+            item = WireMapping.FromWire(Wire.WorkItem.Parser.ParseFrom(delivery.Body.Span));
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            // Unreadable: reject without requeue, so the broker dead-letters it and the coordinator hears of it.
+            await run.Channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false);
+            return;
+        }
+
+        if (crashOnChunk == item.Chunk)
+        {
+            log.WriteLine($"sweep-worker {Id}: test hook: crashing on chunk {item.Chunk}");
+            log.Flush();
+            Process.GetCurrentProcess().Kill(); // SIGKILL: the broker requeues what this process held
+        }
+
+        _deliveries[item] = (run, delivery.DeliveryTag);
+        await _work.Writer.WriteAsync(item);
+    }
+
+    /// <summary>Publishes results and failures to their run's results queue (confirmed), then acknowledges the work item.</summary>
+    private async Task SendAsync<T>(ChannelReader<T> messages, ConfirmingPublisher publisher)
+    {
+        await foreach (var message in messages.ReadAllAsync())
+        {
+            var (item, body) = message switch
+            {
+                ChunkResult result => (result.Item, WireMapping.Result(result)),
+                ChunkFailed failed => (failed.Item, WireMapping.Failed(failed)),
+                _ => throw new InvalidOperationException($"unexpected message {message}"),
+            };
+            if (message is ChunkResult pooled)
+            {
+                ChunkEvaluator.ResultBuffers.Return(pooled.Values);
+            }
+
+            if (!_deliveries.TryRemove(item, out var delivery))
+            {
+                continue;
+            }
+
+            await publisher.PublishAsync("", delivery.Run.Topology.ResultQueue, body);
+            try
+            {
+                await delivery.Run.Channel.BasicAckAsync(delivery.Tag, multiple: false);
+            }
+            catch (RabbitMQ.Client.Exceptions.AlreadyClosedException)
+            {
+                // Channel lost after the result was confirmed: the item is redelivered and its result dropped as a duplicate.
+            }
+        }
+    }
+
+    private sealed class ActiveRun(SweepPlan plan, RunTopology topology, IChannel channel)
+    {
+        public SweepPlan Plan { get; } = plan;
+
+        public RunTopology Topology { get; } = topology;
+
+        public IChannel Channel { get; } = channel;
+
+        public string? ConsumerTag { get; set; }
+
+        public async Task StopConsumingAsync()
+        {
+            if (ConsumerTag is { } tag)
+            {
+                ConsumerTag = null;
+                try
+                {
+                    await Channel.BasicCancelAsync(tag);
+                }
+                catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                }
+            }
+        }
+    }
+}
