@@ -124,10 +124,10 @@ public sealed class CoordinatorActor(
     private void Send(WorkItem item)
     {
         _inFlight[item.Chunk] = (item, DateTimeOffset.UtcNow + options.LeaseTimeout);
-        // The work mailbox holds a whole window, so this never blocks the coordinator.
+        // The work mailbox is unbounded (the window bounds it), so this never blocks the coordinator.
         if (!work.TryWrite(item))
         {
-            throw new InvalidOperationException("work mailbox full: its capacity must be at least the dispatch window");
+            throw new InvalidOperationException("the work mailbox was completed while chunks were still being dispatched");
         }
     }
 }

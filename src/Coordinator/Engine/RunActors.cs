@@ -13,9 +13,12 @@ public sealed class RunActors
 {
     public RunActors(SweepPlan plan, string runId, RunStore store, RunOptions options, RunCounters counters, Action<ChunkResult>? stored = null)
     {
-        // The work mailbox holds the whole dispatch window, so the coordinator never blocks on it;
-        // the coordinator's mailbox never blocks its writers; the aggregator's applies backpressure.
-        Work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.Window) { SingleWriter = true });
+        // The coordinator bounds the work by its window (chunks in flight), so the work mailbox needs no
+        // bound of its own, and must have none: in distributed mode a result left by a previous
+        // coordinator can arrive before its chunk's new work item has even been published, freeing a
+        // window slot while the mailbox still holds that item. Neither the coordinator's mailbox nor
+        // the work mailbox ever blocks its writer; the aggregator's applies backpressure to workers.
+        Work = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleWriter = true });
         CoordinatorMailbox = Channel.CreateUnbounded<ICoordinatorMessage>(new UnboundedChannelOptions { SingleReader = true });
         AggregatorMailbox = Channel.CreateBounded<IAggregatorMessage>(
             new BoundedChannelOptions(AggregatorActor.MaxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
