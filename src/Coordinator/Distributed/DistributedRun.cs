@@ -23,6 +23,9 @@ namespace Sweep.Coordinator.Distributed;
 /// </summary>
 public static class DistributedRun
 {
+    /// <summary>Work items awaiting their confirms at once.</summary>
+    public const int ConcurrentPublishes = 8;
+
     /// <summary>How often the run is re-announced (workers that start later learn of it).</summary>
     public static readonly TimeSpan AnnounceInterval = TimeSpan.FromSeconds(2);
 
@@ -58,12 +61,18 @@ public static class DistributedRun
         };
         await dead.BasicConsumeAsync(topology.DeadQueue, autoAck: false, deadConsumer);
 
+        await using var workPublishers = await PublisherPool.CreateAsync(connection, ConcurrentPublishes);
         var sendWork = Task.Run(async () =>
         {
+            // Up to ConcurrentPublishes confirms outstanding; the order of work items does not matter.
+            var pending = new List<Task>();
             await foreach (var item in actors.Work.Reader.ReadAllAsync())
             {
-                await publisher.PublishAsync("", topology.WorkQueue, WireMapping.ToWire(item).ToByteArray());
+                pending.RemoveAll(t => t.IsCompletedSuccessfully);
+                pending.Add(workPublishers.PublishAsync("", topology.WorkQueue, WireMapping.ToWire(item).ToByteArray()));
             }
+
+            await Task.WhenAll(pending);
         });
         var sendAcks = Task.Run(async () =>
         {

@@ -39,15 +39,20 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
         await using var connection = await BrokerConnection.OpenAsync(address, $"sweep-worker {Id}", TimeSpan.FromSeconds(10), stop);
         _connection = connection;
         log.WriteLine($"sweep-worker {Id}: connected to {address.Redacted}, concurrency {concurrency}");
-        await using var publisher = await ConfirmingPublisher.CreateAsync(connection);
+        // One result sender per unit of concurrency, each with its own channel: confirms overlap.
+        var publishers = new List<ConfirmingPublisher>();
+        for (int i = 0; i <= concurrency; i++)
+        {
+            publishers.Add(await ConfirmingPublisher.CreateAsync(connection, stop));
+        }
 
         var actors = Enumerable.Range(0, concurrency)
             .Select(i => new WorkerActor($"{Id}/w{i}", hash => _runs.TryGetValue(hash, out var run) ? run.Plan : null,
                 _work.Reader, _results.Writer, _failures.Writer))
             .Select(actor => Task.Factory.StartNew(() => actor.RunAsync(CancellationToken.None), TaskCreationOptions.LongRunning).Unwrap())
             .ToArray();
-        var sendResults = Task.Run(() => SendAsync(_results.Reader, publisher));
-        var sendFailures = Task.Run(() => SendAsync(_failures.Reader, publisher));
+        var sendResults = Task.WhenAll(publishers.Skip(1).Select(p => Task.Run(() => SendAsync(_results.Reader, p))));
+        var sendFailures = Task.Run(() => SendAsync(_failures.Reader, publishers[0]));
 
         await using var control = await connection.CreateChannelAsync(cancellationToken: stop);
         await RunTopology.DeclareSharedAsync(control, stop);
@@ -79,6 +84,11 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
         foreach (var run in _runs.Values)
         {
             await run.Channel.DisposeAsync(); // unacknowledged deliveries go back to the queue
+        }
+
+        foreach (var publisher in publishers)
+        {
+            await publisher.DisposeAsync();
         }
     }
 
