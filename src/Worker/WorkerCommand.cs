@@ -20,12 +20,9 @@ public static class WorkerCommand
     public static T Configure<T>(T command, TextWriter log, ModelRegistry registry)
         where T : Command
     {
-        var broker = new Option<string?>("--broker") { Description = $"Broker URL without a password (else use ${BrokerAddress.EnvironmentVariable} or --broker-file)" };
-        var brokerFile = new Option<string?>("--broker-file") { Description = "File holding the broker URL (e.g. a mounted secret)" };
+        var broker = new BrokerOptions(command);
         var concurrency = new Option<int>("--concurrency", "-j") { Description = "Chunks evaluated at once (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var crash = new Option<long?>("--crash-on-chunk") { Description = "Testing: SIGKILL this process when it receives the chunk", Hidden = true };
-        command.Options.Add(broker);
-        command.Options.Add(brokerFile);
         command.Options.Add(concurrency);
         command.Options.Add(crash);
         command.SetAction(async (parse, _) =>
@@ -35,15 +32,7 @@ public static class WorkerCommand
                 throw new UsageException("--concurrency must be at least 1");
             }
 
-            BrokerAddress address;
-            try
-            {
-                address = BrokerAddress.Resolve(parse.GetValue(broker), parse.GetValue(brokerFile));
-            }
-            catch (BrokerAddressException ex)
-            {
-                throw new UsageException(ex.Message);
-            }
+            var address = broker.Resolve(parse);
 
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });

@@ -3,6 +3,7 @@ using Sweep.Coordinator.Distributed;
 using Sweep.Coordinator.Engine;
 using Sweep.Engine;
 using Sweep.Engine.Transport;
+using Sweep.Worker;
 
 namespace Sweep.Coordinator.Cli;
 
@@ -18,11 +19,8 @@ public static class CoordinatorCommand
         var command = new Command("coordinator", "Coordinate a distributed run through a RabbitMQ broker; workers run 'sweep worker'. " +
                                                  "Same run directory, resume and exit codes as 'run'; 69 if the broker cannot be reached.");
         var run = new RunInvocation(command);
-        var broker = new Option<string?>("--broker") { Description = $"Broker URL without a password (else use ${BrokerAddress.EnvironmentVariable} or --broker-file)" };
-        var brokerFile = new Option<string?>("--broker-file") { Description = "File holding the broker URL (e.g. a mounted secret)" };
+        var broker = new BrokerOptions(command);
         var window = new Option<int>("--window") { Description = "Chunks published and not yet stored, at most (keeps every worker busy)", DefaultValueFactory = _ => 64 };
-        command.Options.Add(broker);
-        command.Options.Add(brokerFile);
         command.Options.Add(window);
         command.SetAction(async (parse, _) =>
         {
@@ -31,15 +29,7 @@ public static class CoordinatorCommand
                 throw new UsageException("--window must be at least 1");
             }
 
-            BrokerAddress address;
-            try
-            {
-                address = BrokerAddress.Resolve(parse.GetValue(broker), parse.GetValue(brokerFile));
-            }
-            catch (BrokerAddressException ex)
-            {
-                throw new UsageException(ex.Message);
-            }
+            var address = broker.Resolve(parse);
 
             var options = new RunOptions { Workers = 0, DispatchWindow = parse.GetValue(window), MaxAttempts = run.MaxAttempts(parse) };
             try
