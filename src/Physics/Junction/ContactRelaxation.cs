@@ -12,11 +12,11 @@ namespace Sweep.Physics.Junction;
 /// </summary>
 public readonly record struct ContactRelaxation(double TauPlus, double TauMinus)
 {
-    public static ContactRelaxation Compute(in BoseIntegralSet f, double temperature, double transmissionSlope, double stiffness, double reservoirSites)
+    /// <param name="thermalFactor">λ = (T/(4πD))^{3/2}, see <see cref="MagnonGas.ThermalFactor"/>.</param>
+    public static ContactRelaxation Compute(in BoseIntegralSet f, double temperature, double transmissionSlope, double thermalFactor, double reservoirSites)
     {
         // Λ = prefactor · K̂⁻¹ M̂, with K_th = (λ/T) e^{−x} K̂ and M_tr = A T e^{−x} M̂.
-        double lambda = MagnonGas.ThermalFactor(temperature, stiffness);
-        double prefactor = 2.0 / reservoirSites * transmissionSlope * temperature * temperature / lambda;
+        double prefactor = 2.0 / reservoirSites * transmissionSlope * temperature * temperature / thermalFactor;
 
         double detK = 3.75 * f.G05 * f.G25 - 2.25 * f.G15 * f.G15;          // κ C_h/T − ζ²
         double detM = 6.0 * f.G1 * f.G3 - 4.0 * f.G2 * f.G2;                // L11 L22/T − L12²

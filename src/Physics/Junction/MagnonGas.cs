@@ -16,10 +16,11 @@ public readonly record struct MagnonGas(double Density, double Susceptibility, d
         return r * Math.Sqrt(r);
     }
 
-    public static MagnonGas Compute(in BoseIntegralSet f, double temperature, double stiffness)
+    /// <param name="thermalFactor">λ from <see cref="ThermalFactor"/> (computed once per point by the caller).</param>
+    public static MagnonGas Compute(in BoseIntegralSet f, double temperature, double thermalFactor)
     {
         double x = f.X;
-        double lambda = ThermalFactor(temperature, stiffness);
+        double lambda = thermalFactor;
         double perT = lambda / temperature;
         return new MagnonGas(
             lambda * f.F15,

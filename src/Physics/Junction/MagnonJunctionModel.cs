@@ -91,13 +91,13 @@ public sealed class MagnonJunctionModel : Model
                 continue;
             }
 
-            double stiffness = c[J][i] * c[S][i];
+            double lambda = MagnonGas.ThermalFactor(t, c[J][i] * c[S][i]); // D = J S
             double a = JunctionTransport.TransmissionSlope(c[JT][i], c[S][i], c[J][i]);
             var f = BoseIntegrals.Evaluate(h / t);
             var transport = JunctionTransport.Compute(f, t, a);
             var currents = NonlinearCurrents.Compute(h, t, dh, dt, a);
-            var gas = MagnonGas.Compute(f, t, stiffness);
-            var relaxation = ContactRelaxation.Compute(f, t, a, stiffness, c[Nr][i]);
+            var gas = MagnonGas.Compute(f, t, lambda);
+            var relaxation = ContactRelaxation.Compute(f, t, a, lambda, c[Nr][i]);
 
             o[0][i] = transport.A;
             o[1][i] = transport.L11;
