@@ -11,6 +11,8 @@ from mpmath import mp, mpf, zeta, factorial, harmonic, polylog, exp, nstr, fsum
 mp.dps = 80  # 40 is not enough: polylog(1, z) is −log(1 − z), which cancels for tiny z
 ORDERS = [mpf(1) / 2, mpf(1), mpf(3) / 2, mpf(2), mpf(5) / 2, mpf(3)]
 NAMES = ["Half", "One", "ThreeHalves", "Two", "FiveHalves", "Three"]
+GRID_ORDERS = ORDERS + [mpf(7) / 2]
+GRID_NAMES = NAMES + ["SevenHalves"]
 SMALL_TERMS = 32  # x < 1.5: |c_k x^k| <~ 2 (2 pi)^(s-1) (x / 2 pi)^k; 32 terms reach 1e-18 at s = 3
 
 
@@ -40,6 +42,12 @@ for k in range(SMALL_TERMS):
 lines = ["    internal const int SmallXTerms = %d;" % SMALL_TERMS, "",
          "    /// <summary>Row k: c_k for d = 1/2, 1, 3/2, 2, 5/2, 3.</summary>",
          "    internal static readonly double[] SmallX =", "    ["] + rows + ["    ];"]
+# F_7/2 (the N/F interface's heat conductance) is evaluated on its own, not in the six-wide kernel.
+seven = small_x_coefficients(mpf(7) / 2)
+lines += ["", "    /// <summary>c_k for d = 7/2 (PHYSICS.md §3), k = 0 … SmallXTerms − 1.</summary>",
+          "    internal static readonly double[] SevenHalvesSmallX =", "    ["]
+lines += ["        " + ", ".join(cs(seven[k]) for k in range(i, min(i + 4, SMALL_TERMS))) + "," for i in range(0, SMALL_TERMS, 4)]
+lines += ["    ];"]
 print("\n".join(lines))
 
 def bose_reference(s, x):
@@ -58,7 +66,7 @@ xs += [mpf(v) for v in ("1.4999999", "1.5", "1.5000001", "600", "700")]
 xs += [mpf("0.5") + mpf(k) / 16 for k in range(41)]  # dense where truncation and the switch matter
 for x in xs:
     row = {"x": nstr(x, 25)}
-    for name, s in zip(NAMES, ORDERS):
+    for name, s in zip(GRID_NAMES, GRID_ORDERS):
         row[name] = nstr(bose_reference(s, x), 25)
     grid.append(row)
 with open("tests/Sweep.Physics.Tests/Data/bose-grid.json", "w") as f:

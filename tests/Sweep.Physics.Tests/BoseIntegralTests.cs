@@ -40,6 +40,21 @@ public class BoseIntegralTests
         Assert.True(count > 100, $"grid has {count} points");
     }
 
+    [Fact]
+    public void Seven_halves_matches_the_dense_grid_to_1e12_and_joins_its_regimes()
+    {
+        foreach (var row in ReferenceData.BoseGrid.GetProperty("points").EnumerateArray())
+        {
+            double x = ReferenceData.Number(row, "x");
+            Near.Relative(ReferenceData.Number(row, "SevenHalves"), BoseIntegrals.SevenHalves(x), 1e-12, $"F_7/2({x:R})");
+        }
+
+        Near.Relative(BoseIntegrals.SevenHalves(BoseIntegrals.RegimeSwitch),
+            BoseIntegrals.SevenHalves(Math.BitDecrement(BoseIntegrals.RegimeSwitch)), 1e-14, "F_7/2 across the switch");
+        Assert.Equal(0.0, BoseIntegrals.SevenHalves(800));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BoseIntegrals.SevenHalves(0));
+    }
+
     [Theory]
     [InlineData(1e-12)]
     [InlineData(0.3)]

@@ -1,6 +1,9 @@
 using Sweep.Physics.Junction;
 using Sweep.Physics.Models;
+using Sweep.Physics.Interface;
 using Sweep.Physics.Mtj;
+using Sweep.Physics.PairTunneling;
+using Sweep.Physics.SpinChain;
 
 namespace Sweep.Physics.Tests;
 
@@ -10,7 +13,7 @@ public class ModelContractTests
     public static TheoryData<string> ModelNames => new(ModelRegistry.Default.Names);
 
     [Fact]
-    public void Registry_lists_both_models_with_the_issue_names()
+    public void Registry_lists_the_models_with_the_issue_names()
     {
         var junction = ModelRegistry.Default.Find(MagnonJunctionModel.ModelName)!;
         Assert.Equal(["A", "L11", "L12", "L21", "L22", "K", "l11", "l12", "l22", "k", "seebeck", "lorenz", "ZT", "I_S", "I_H",
@@ -19,6 +22,11 @@ public class ModelContractTests
         var mtj = ModelRegistry.Default.Find(MtjModel.ModelName)!;
         Assert.Equal(["Gamma", "alpha_e", "Vc", "N0", "Ns", "i", "dIdV", "G_el", "G_MAT", "G_STT", "R", "r"], mtj.Observables.Select(o => o.Name));
         Assert.Equal("V", mtj.InnerAxis);
+        Assert.Equal(["g_s", "S_s", "kappa_s", "Pi_s", "n_th", "g_r_eff", "g_i_eff"],
+            ModelRegistry.Default.Find(NfInterfaceModel.ModelName)!.Observables.Select(o => o.Name));
+        Assert.Equal(["mu_B", "G_over_S", "T_c"], ModelRegistry.Default.Find(PairTunnelingModel.ModelName)!.Observables.Select(o => o.Name));
+        Assert.Equal("t", ModelRegistry.Default.Find(SpinChainModel.ModelName)!.InnerAxis);
+        Assert.Equal(["magnon-junction", "mtj", "nf-interface", "spin-chain", "pair-tunneling"], ModelRegistry.Default.Names);
         Assert.Null(ModelRegistry.Default.Find("nope"));
     }
 
@@ -71,6 +79,9 @@ public class ModelContractTests
     {
         MagnonJunctionModel.ModelName => [0.1, 0.5, 0.05, 1, 1, 0, 0, 1],
         MtjModel.ModelName => [1, 0.5, 100, 0.05, 0.2, 0.2, -1, 2000, 0.5],
+        NfInterfaceModel.ModelName => [0.1, 0.5, 1, 1, 1, 0.1],
+        SpinChainModel.ModelName => [5, 0, 1, 0, 100, 3.102, 0, 1, 0.5],
+        PairTunnelingModel.ModelName => [0.3, 0.1],
         _ => throw new ArgumentOutOfRangeException(nameof(model)),
     };
 }

@@ -9,6 +9,8 @@ internal static class ReferenceData
 {
     public static JsonElement Physics => Load(Path.Combine("Reference", "physics-reference.json"));
 
+    public static JsonElement More => Load(Path.Combine("Reference", "physics-reference-more.json"));
+
     public static JsonElement BoseGrid => Load(Path.Combine("Data", "bose-grid.json"));
 
     public static double Number(JsonElement element, string name)

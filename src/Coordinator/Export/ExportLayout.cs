@@ -13,7 +13,7 @@ public sealed class ExportLayout(ModelPlan plan)
     public ModelPlan Plan { get; } = plan;
 
     public string[] Dimensions { get; } = plan.Axes.Select(a => a.Parameter)
-        .Concat(plan.InnerGrid is null ? [] : [plan.BiasUnit == BiasUnit.Field ? "v" : "V"]).ToArray();
+        .Concat(plan.InnerDimension is { } inner ? [inner] : []).ToArray();
 
     public long[] Shape { get; } = plan.Shape.Select(n => (long)n)
         .Concat(plan.InnerGrid is null ? [] : [(long)plan.InnerGrid.Length]).ToArray();

@@ -18,15 +18,15 @@ public sealed class ModelPlan
         Shape = Axes.Select(a => a.Count).ToArray();
         OuterCount = Shape.Aggregate(1L, (p, n) => p * n);
 
-        if (model.InnerAxis is not null && spec.Bias is { } bias)
+        InnerScale = -1;
+        if (spec.InnerGridFor(model) is { } grid)
         {
-            InnerGrid = bias.Axis.ToArray();
-            InnerScale = bias.Unit == Spec.BiasUnit.Field ? model.ParameterIndex("h") : -1;
-            BiasUnit = bias.Unit;
-        }
-        else
-        {
-            InnerScale = -1;
+            InnerGrid = grid.ToArray();
+            if (model.InnerAxis == SweepSpec.BiasParameter && spec.Bias is { } bias)
+            {
+                InnerScale = bias.Unit == Spec.BiasUnit.Field ? model.ParameterIndex("h") : -1;
+                BiasUnit = bias.Unit;
+            }
         }
 
         // A parameter comes from an axis (its position in Axes), else a constant, else its default.
@@ -39,7 +39,7 @@ public sealed class ModelPlan
             .Select(model.ObservableIndex).Where(i => i >= 0).ToArray();
         ObservableNames = ObservableIndices.Select(i => model.Observables[i].Name).ToArray();
 
-        ChunkSize = (int)Math.Min(chunk ?? Math.Max(1, TargetEvaluationsPerChunk / InnerLength), Math.Max(1, OuterCount));
+        ChunkSize = (int)Math.Min(chunk ?? model.PreferredChunkPoints ?? Math.Max(1, TargetEvaluationsPerChunk / InnerLength), Math.Max(1, OuterCount));
         ChunkCount = (OuterCount + ChunkSize - 1) / ChunkSize;
         FirstChunk = firstChunk;
     }
@@ -67,12 +67,17 @@ public sealed class ModelPlan
 
     public long OuterCount { get; }
 
-    /// <summary>The bias grid (v = V/h for <see cref="Spec.BiasUnit.Field"/>, else V), or null.</summary>
+    /// <summary>The inner grid: mtj's bias (v = V/h for <see cref="Spec.BiasUnit.Field"/>, else V) or
+    /// spin-chain's times; null without one.</summary>
     public double[]? InnerGrid { get; }
 
     public int InnerScale { get; }
 
+    /// <summary>The bias grid's unit (mtj only).</summary>
     public BiasUnit? BiasUnit { get; }
+
+    /// <summary>The name of the inner dimension in exports: v (bias in units of h), V or t.</summary>
+    public string? InnerDimension => InnerGrid is null ? null : BiasUnit == Spec.BiasUnit.Field ? "v" : Model.InnerAxis;
 
     public int InnerLength => InnerGrid?.Length ?? 1;
 

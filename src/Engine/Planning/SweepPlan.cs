@@ -85,7 +85,7 @@ public sealed class SweepPlan
                 name = m.Model.Name,
                 axes = m.Axes.Select(Describe), // definitions, not values: O(1) for any axis length
                 constants = spec.Constants.Where(c => m.Model.ParameterIndex(c.Key) >= 0).OrderBy(c => c.Key, StringComparer.Ordinal),
-                bias = spec.Bias is { } b && m.InnerGrid is not null ? Describe(b.Axis) : null,
+                bias = spec.InnerGridFor(m.Model) is { } grid ? Describe(grid) : null,
                 biasUnit = m.BiasUnit?.ToString(),
                 observables = m.ObservableNames,
                 chunk = m.ChunkSize,

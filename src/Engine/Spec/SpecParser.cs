@@ -14,7 +14,7 @@ namespace Sweep.Engine.Spec;
 /// </summary>
 public static partial class SpecParser
 {
-    private static readonly string[] TopLevelKeys = ["name", "models", "axes", "constants", "bias", "observables", "chunk", "output", "max_points"];
+    private static readonly string[] TopLevelKeys = ["name", "models", "axes", "constants", "bias", "time", "observables", "chunk", "output", "max_points"];
     private static readonly string[] AxisKeys = ["lin", "log", "values", "n"];
     private static readonly string[] BiasKeys = ["lin", "log", "values", "n", "unit"];
 
@@ -39,6 +39,7 @@ public static partial class SpecParser
         var axes = entries.TryGetValue("axes", out var a) ? ParseAxes(a.Value, models) : [];
         var constants = entries.TryGetValue("constants", out var c) ? ParseConstants(c.Value, models, axes) : [];
         var bias = entries.TryGetValue("bias", out var b) ? ParseBias(b.Value, models, constants) : null;
+        var time = entries.TryGetValue("time", out var tm) ? ParseTime(tm.Value, models, constants) : null;
         var observables = entries.TryGetValue("observables", out var o) ? ParseObservables(o.Value, models) : null;
         int? chunk = entries.TryGetValue("chunk", out var ch) ? (int)Integer(ch.Value, "chunk", 1, 10_000_000) : null;
         string output = entries.TryGetValue("output", out var outNode) ? String(outNode.Value, "output") : Path.Combine("runs", name);
@@ -47,11 +48,11 @@ public static partial class SpecParser
         output = overrides?.Output ?? output;
         maxPoints = overrides?.MaxPoints ?? maxPoints;
 
-        CheckRequiredParameters(models, axes, constants, bias, root);
-        var spec = new SweepSpec(name, models.Select(m => m.Name).ToArray(), axes, constants, bias, observables, chunk, output, maxPoints)
+        var spec = new SweepSpec(name, models.Select(m => m.Name).ToArray(), axes, constants, bias, time, observables, chunk, output, maxPoints)
         {
             SourceText = yaml,
         };
+        CheckRequiredParameters(models, spec, root);
         CheckPlanSize(spec, models, entries.TryGetValue("max_points", out mp) ? mp.Value : root);
         return spec;
     }
@@ -112,7 +113,7 @@ public static partial class SpecParser
             var specs = ParameterOf(models, parameter, keyNode, field);
             if (models.Any(m => m.InnerAxis == parameter))
             {
-                throw Error(keyNode, field, $"'{parameter}' is the inner axis: give its grid under 'bias'");
+                throw Error(keyNode, field, $"'{parameter}' is the inner axis: give its grid under '{SweepSpec.InnerGridKey(parameter)}'");
             }
 
             var axis = ParseAxis(value, field, parameter, AxisKeys);
@@ -209,7 +210,7 @@ public static partial class SpecParser
 
     private static BiasSpec ParseBias(YamlNode node, List<Model> models, List<KeyValuePair<string, double>> constants)
     {
-        var inner = models.FirstOrDefault(m => m.InnerAxis is not null)
+        var inner = models.FirstOrDefault(m => m.InnerAxis == SweepSpec.BiasParameter)
                     ?? throw Error(node, "bias", $"no listed model has a bias axis (models with one: mtj)");
         if (constants.Any(c => c.Key == inner.InnerAxis))
         {
@@ -234,6 +235,25 @@ public static partial class SpecParser
         var range = unit == BiasUnit.Absolute ? spec.Range : new ValidRange(-Physics.Mtj.MtjModel.MaxReducedBias, Physics.Mtj.MtjModel.MaxReducedBias);
         CheckValues(axis, [new ParameterSpec(spec.Name, spec.Unit, null, range, spec.Description)], node, "bias");
         return new BiasSpec(axis, unit);
+    }
+
+    private static AxisSpec ParseTime(YamlNode node, List<Model> models, List<KeyValuePair<string, double>> constants)
+    {
+        var inner = models.FirstOrDefault(m => m.InnerAxis == SweepSpec.TimeParameter)
+                    ?? throw Error(node, "time", "no listed model has a time axis (models with one: spin-chain)");
+        if (constants.Any(c => c.Key == SweepSpec.TimeParameter))
+        {
+            throw Error(node, "time", $"'{SweepSpec.TimeParameter}' is also given as a constant");
+        }
+
+        var axis = ParseAxis(node, "time", SweepSpec.TimeParameter, AxisKeys);
+        if (axis.Count > MaxBiasLength)
+        {
+            throw Error(node, "time.n", $"at most {MaxBiasLength} time points (the grid is held in memory)");
+        }
+
+        CheckValues(axis, [inner.Parameters[inner.InnerAxisIndex]], node, "time");
+        return axis;
     }
 
     private static List<string> ParseObservables(YamlNode node, List<Model> models)
@@ -279,14 +299,14 @@ public static partial class SpecParser
         }
     }
 
-    private static void CheckRequiredParameters(List<Model> models, List<AxisSpec> axes, List<KeyValuePair<string, double>> constants, BiasSpec? bias, YamlNode root)
+    private static void CheckRequiredParameters(List<Model> models, SweepSpec spec, YamlNode root)
     {
         foreach (var model in models)
         {
             foreach (var p in model.Parameters.Where(p => p.IsRequired))
             {
-                bool given = axes.Any(a => a.Parameter == p.Name) || constants.Any(c => c.Key == p.Name)
-                             || (p.Name == model.InnerAxis && bias is not null);
+                bool given = spec.Axes.Any(a => a.Parameter == p.Name) || spec.Constants.Any(c => c.Key == p.Name)
+                             || (p.Name == model.InnerAxis && spec.InnerGridFor(model) is not null);
                 if (!given)
                 {
                     throw Error(root, $"axes.{p.Name}", $"model '{model.Name}' needs parameter '{p.Name}' (valid range {p.Range}): give it an axis or a constant");
@@ -301,7 +321,7 @@ public static partial class SpecParser
         foreach (var model in models)
         {
             long points = Planning.SweepPlan.OuterShape(spec, model).Aggregate(1L, (p, n) => SaturatingMultiply(p, n));
-            long inner = model.InnerAxis is not null && spec.Bias is not null ? spec.Bias.Axis.Count : 1;
+            long inner = spec.InnerGridFor(model)?.Count ?? 1;
             total = SaturatingAdd(total, SaturatingMultiply(points, inner));
         }
 

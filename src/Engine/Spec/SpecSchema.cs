@@ -42,6 +42,10 @@ public static class SpecSchema
               },
               "unevaluatedProperties": false
             },
+            "time": {
+              "description": "The inner time grid of models with a time axis (spin-chain's t, units of 1/J0), last dimension of their arrays.",
+              "$ref": "#/$defs/axis"
+            },
             "observables": {
               "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true,
               "description": "Observables to store (each kept for the models that have it). Default: all."

@@ -8,6 +8,7 @@ public sealed record SweepSpec(
     IReadOnlyList<AxisSpec> Axes,
     IReadOnlyList<KeyValuePair<string, double>> Constants,
     BiasSpec? Bias,
+    AxisSpec? Time,
     IReadOnlyList<string>? Observables,
     int? Chunk,
     string Output,
@@ -15,6 +16,22 @@ public sealed record SweepSpec(
 {
     /// <summary>Plans above this many evaluations are refused unless the spec raises <c>max_points</c>.</summary>
     public const long DefaultMaxPoints = 100_000_000;
+
+    /// <summary>The inner grid a model is evaluated over: <c>bias</c> for mtj's V, <c>time</c> for
+    /// spin-chain's t; null for a model without an inner axis or when the spec gives no grid.</summary>
+    public AxisSpec? InnerGridFor(Physics.Models.Model model) => model.InnerAxis switch
+    {
+        BiasParameter => Bias?.Axis,
+        TimeParameter => Time,
+        _ => null,
+    };
+
+    /// <summary>The spec key that holds a model's inner grid ("bias" or "time").</summary>
+    public static string InnerGridKey(string innerAxis) => innerAxis == TimeParameter ? "time" : "bias";
+
+    public const string BiasParameter = "V";
+
+    public const string TimeParameter = "t";
 
     /// <summary>The YAML text the spec was parsed from (kept in the run store, re-parsed by status and export).</summary>
     public string SourceText { get; init; } = "";

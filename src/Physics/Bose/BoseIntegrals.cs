@@ -42,6 +42,39 @@ public static class BoseIntegrals
         return x < RegimeSwitch ? NearCriticalPoint(x) : ExponentialSeries(x);
     }
 
+    /// <summary>F_{7/2}(x), for the N/F interface's heat conductance (PHYSICS.md §3); the same two
+    /// regimes as the six-order kernel, evaluated on its own because only that model needs it.</summary>
+    public static double SevenHalves(double x)
+    {
+        if (!(x > 0) || double.IsPositiveInfinity(x))
+        {
+            throw new ArgumentOutOfRangeException(nameof(x), x, "Bose integrals need a finite x = h/T > 0.");
+        }
+
+        if (x < RegimeSwitch)
+        {
+            var c = BoseExpansionTables.SevenHalvesSmallX;
+            int terms = Math.Min(BoseExpansionTables.SmallXTerms, (int)(ExpansionTermScale / (LnTwoPi - Math.Log(x))) + 1);
+            double sum = c[terms - 1];
+            for (int k = terms - 2; k >= 0; k--)
+            {
+                sum = Math.FusedMultiplyAdd(sum, x, c[k]);
+            }
+
+            return sum - (8.0 / 15.0) * SqrtPi * x * x * Math.Sqrt(x); // Γ(−5/2) x^{5/2}
+        }
+
+        double z = Math.Exp(-x);
+        int n = Math.Min(MaxSeriesTerms, (int)(SeriesTermScale / x) + 1);
+        double g = 0;
+        for (int k = n; k >= 1; k--)
+        {
+            g = Math.FusedMultiplyAdd(g, z, 1.0 / (k * k * k * Math.Sqrt(k)));
+        }
+
+        return z * g;
+    }
+
     /// <summary>Li_s(e^μ) = Γ(1−s)(−μ)^{s−1} + Σ_k ζ(s−k) μ^k/k!, with the logarithmic terms for
     /// integer s (PHYSICS.md §0); converges for x &lt; 2π.</summary>
     private static BoseIntegralSet NearCriticalPoint(double x)

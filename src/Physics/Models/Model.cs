@@ -110,6 +110,15 @@ public abstract class Model
         EvaluateCore(batch, results);
     }
 
+    /// <summary>Outer points per chunk for a model whose points are expensive, or null for the
+    /// engine's default (about 32768 evaluations per chunk).</summary>
+    public virtual int? PreferredChunkPoints => null;
+
+    /// <summary>Why <see cref="Evaluate"/> gave <paramref name="status"/> to a point that <see cref="Check"/>
+    /// passed, for conditions only the evaluation itself can find (the spin chain's steady state);
+    /// null where the model has none, so a disagreement is a bug.</summary>
+    public virtual string? EvaluationOnlyMessage(PointStatus status) => null;
+
     /// <summary>The model's conditions beyond the parameter ranges; called with in-range values.</summary>
     protected virtual PointCheck CheckPhysics(ReadOnlySpan<double> values) => PointCheck.Ok;
 

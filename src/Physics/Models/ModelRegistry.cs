@@ -1,5 +1,8 @@
 using Sweep.Physics.Junction;
+using Sweep.Physics.Interface;
 using Sweep.Physics.Mtj;
+using Sweep.Physics.PairTunneling;
+using Sweep.Physics.SpinChain;
 
 namespace Sweep.Physics.Models;
 
@@ -17,7 +20,7 @@ public sealed class ModelRegistry
     }
 
     /// <summary>Every built-in model.</summary>
-    public static ModelRegistry Default { get; } = new(new Model[] { new MagnonJunctionModel(), new MtjModel() });
+    public static ModelRegistry Default { get; } = new(new Model[] { new MagnonJunctionModel(), new MtjModel(), new NfInterfaceModel(), new SpinChainModel(), new PairTunnelingModel() });
 
     public IReadOnlyList<Model> Models { get; }
 

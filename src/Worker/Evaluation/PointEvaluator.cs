@@ -33,9 +33,11 @@ public sealed class PointEvaluator(ModelRegistry registry)
         model.Evaluate(PointBatch.Single(values), results);
         if (results.Status[0] != PointStatus.Ok)
         {
-            // The batch path and Check apply the same rules; disagreement is a bug, not bad input.
-            throw new InvalidOperationException(
+            // The batch path and Check apply the same rules, except for conditions only the
+            // evaluation can find; any other disagreement is a bug, not bad input.
+            string message = model.EvaluationOnlyMessage(results.Status[0]) ?? throw new InvalidOperationException(
                 $"model '{model.Name}': batch status {results.Status[0]} disagrees with the point check");
+            return new PointResult(model.Name, parameters, results.Status[0], message, []);
         }
 
         var observables = model.Observables.Select((o, i) => KeyValuePair.Create(o.Name, results.Columns[i][0])).ToArray();

@@ -1,0 +1,106 @@
+using Sweep.Physics.Bose;
+using Sweep.Physics.Junction;
+using Sweep.Physics.Models;
+
+namespace Sweep.Physics.Interface;
+
+/// <summary>
+/// Model <c>nf-interface</c>: spin and heat transport across a normal-metal / ferromagnetic-insulator
+/// interface (PHYSICS.md §3, seed 003). Conventions the seed leaves open: s = S (spin density per
+/// site, a = 1), D = J S, and g_r = π s (J_T/J)², so every coefficient carries g_r/(πs) = (J_T/J)²;
+/// g_i = (gi_over_gr) g_r.
+/// </summary>
+public sealed class NfInterfaceModel : Model
+{
+    public const string ModelName = "nf-interface";
+
+    private const int H = 0, T = 1, JT = 2, S = 3, J = 4, GiOverGr = 5;
+
+    private static readonly ParameterSpec[] ParameterList =
+    [
+        new("h", "energy", null, new ValidRange(0, 1e4), "magnon gap ħΩ (Zeeman field); h = 0 closes the gap (critical)"),
+        new("T", "energy", null, new ValidRange(1e-6, 1e4), "temperature of the interface, k_B = 1"),
+        new("J_T", "energy", null, new ValidRange(0, 1e3, MinInclusive: false),
+            "interfacial exchange; spin-mixing conductance g_r = π s (J_T/J)²"),
+        new("S", "1", null, new ValidRange(0.5, 1e6), "spin per site; saturation spin density s = S"),
+        new("J", "energy", 1.0, new ValidRange(1e-3, 1e4), "bulk exchange; stiffness D = J S"),
+        new("gi_over_gr", "1", 0.1, new ValidRange(-1e3, 1e3),
+            "imaginary over real spin-mixing conductance g_i/g_r (the seed leaves it free; usually small)"),
+    ];
+
+    private static readonly ObservableSpec[] ObservableList =
+    [
+        new("g_s", "1", "spin conductance (g_r/πs) ∫ g(ε) E n'/T dε"),
+        new("S_s", "1", "spin Seebeck coefficient (g_r/πs) ∫ g(ε) E² n'/T² dε"),
+        new("kappa_s", "energy", "magnonic thermal conductance (g_r/πs) ∫ g(ε) E³ n'/T² dε"),
+        new("Pi_s", "energy", "spin Peltier coefficient (g_r/πs) ∫ g(ε) E² n'/T dε = T S_s"),
+        new("n_th", "1/site", "thermal magnon density λ F_{3/2}(h/T)"),
+        new("g_r_eff", "1", "thermally corrected mixing conductance (1 − 2 n_th/s) g_r"),
+        new("g_i_eff", "1", "thermally corrected mixing conductance (1 − n_th/s) g_i"),
+    ];
+
+    public NfInterfaceModel()
+        : base(ModelName,
+            "Spin and heat transport across a normal-metal / ferromagnetic-insulator interface (PHYSICS.md §3)",
+            ParameterList, ObservableList)
+    {
+    }
+
+    protected override PointCheck CheckPhysics(ReadOnlySpan<double> p)
+    {
+        double h = p[H], t = p[T];
+        if (h / t == 0)
+        {
+            return PointCheck.Critical($"h = {h:R} at T = {t:R}: the magnon gap closes (Bose condensation threshold)");
+        }
+
+        double density = ThermalDensity(h, t, p[J] * p[S]);
+        return density < p[S] / 2
+            ? PointCheck.Ok
+            : PointCheck.Invalid($"thermal magnon density n_th = {density:R} ≥ s/2 = {p[S] / 2:R}: the corrected mixing " +
+                "conductance (1 − 2n_th/s) g_r is no longer positive, outside the dilute-magnon theory (lower 'T' or raise 'h' or 'S')");
+    }
+
+    protected override void EvaluateCore(PointBatch batch, ResultBatch results)
+    {
+        var c = batch.Columns;
+        var o = results.Columns;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (results.Status[i] != PointStatus.Ok)
+            {
+                continue; // rejected by the range check
+            }
+
+            double h = c[H][i], t = c[T][i], s = c[S][i], stiffness = c[J][i] * s;
+            if (h / t == 0)
+            {
+                results.Reject(i, PointStatus.Critical);
+                continue;
+            }
+
+            var f = BoseIntegrals.Evaluate(h / t);
+            double ratio = c[JT][i] / c[J][i];
+            double coupling = ratio * ratio;             // g_r/(πs)
+            double mixingReal = Math.PI * s * coupling;  // g_r
+            var r = InterfaceTransport.Compute(f, BoseIntegrals.SevenHalves(h / t), t, stiffness, coupling, s,
+                mixingReal, c[GiOverGr][i] * mixingReal);
+            if (!(r.ThermalMagnons < s / 2))
+            {
+                results.Reject(i, PointStatus.Invalid);
+                continue;
+            }
+
+            o[0][i] = r.SpinConductance;
+            o[1][i] = r.SpinSeebeck;
+            o[2][i] = r.ThermalConductance;
+            o[3][i] = r.SpinPeltier;
+            o[4][i] = r.ThermalMagnons;
+            o[5][i] = r.EffectiveMixingReal;
+            o[6][i] = r.EffectiveMixingImaginary;
+        }
+    }
+
+    private static double ThermalDensity(double h, double t, double stiffness) =>
+        MagnonGas.ThermalFactor(t, stiffness) * BoseIntegrals.Evaluate(h / t).F15;
+}

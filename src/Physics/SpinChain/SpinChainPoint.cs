@@ -1,0 +1,86 @@
+namespace Sweep.Physics.SpinChain;
+
+/// <summary>Everything the spin-chain model reports for one parameter point over its time grid.</summary>
+public sealed record SpinChainPoint(
+    double AlphaCold, double AlphaHot, double AlphaGround,
+    double[] Impurity, double[] ImpurityShift, double[] Current, double[] Magnetization,
+    SteadyState? Steady)
+{
+    /// <summary>Evaluates the closed and the open chain at every time of <paramref name="times"/> (any order, ≥ 0).</summary>
+    public static SpinChainPoint Evaluate(int sites, double coldEdge, double hotEdge, bool linear, double interaction,
+        double loss, double pump, int siteOffset, double[] times)
+    {
+        _ = interaction; // g only sets the unit J0 = α₁/g; in units of J0 the dynamics does not depend on it
+        var couplings = ChainCouplings.Create(sites, coldEdge, hotEdge, linear);
+        int n = times.Length;
+        var impurity = new double[n];
+        var shift = new double[n];
+        var current = new double[n];
+        var magnetization = new double[n];
+
+        var closed = new OneMagnonEvolution(couplings, couplings.Centre);
+        Span<double> occupation = stackalloc double[sites];
+        for (int j = 0; j < n; j++)
+        {
+            closed.Occupations(times[j], occupation);
+            impurity[j] = occupation[couplings.Centre + siteOffset];
+            for (int s = 0; s < sites; s++)
+            {
+                shift[j] += (s - couplings.Centre) * occupation[s];
+            }
+        }
+
+        var open = new OpenChain(couplings, loss, pump);
+        var rho = open.InitialState(centreFlipped: pump == 0);
+        var integrator = new DormandPrince(rho.Length, open.Derivative);
+        double now = 0;
+        foreach (int j in Enumerable.Range(0, n).OrderBy(j => times[j]))
+        {
+            integrator.Advance(rho, now, times[j]);
+            now = times[j];
+            current[j] = open.SpinCurrent(rho);
+            magnetization[j] = open.Magnetization(rho);
+        }
+
+        SteadyState? steady = loss == 0 && pump == 0
+            ? new SteadyState(double.NaN, double.NaN)
+            : SteadyState.Find(open, integrator, rho, now);
+        return new SpinChainPoint(couplings.AlphaCold, couplings.AlphaHot, couplings.AlphaGround,
+            impurity, shift, current, magnetization, steady);
+    }
+}
+
+/// <summary>The open chain's long-time limit: current and magnetization.</summary>
+public readonly record struct SteadyState(double Current, double Magnetization)
+{
+    /// <summary>Integrates on until j and m stop changing (see <see cref="SpinChainModel.SteadyStateTolerance"/>);
+    /// null if that takes longer than <see cref="SpinChainModel.SteadyStateHorizon"/>.</summary>
+    internal static SteadyState? Find(OpenChain chain, DormandPrince integrator, double[] rho, double now)
+    {
+        const double DerivativeBound = 1e-9;
+        double current = chain.SpinCurrent(rho), magnetization = chain.Magnetization(rho);
+        while (now < SpinChainModel.SteadyStateHorizon)
+        {
+            integrator.Advance(rho, now, now + SpinChainModel.SteadyStateInterval);
+            now += SpinChainModel.SteadyStateInterval;
+            double largest = 0;
+            foreach (double d in integrator.Derivative)
+            {
+                largest = Math.Max(largest, Math.Abs(d));
+            }
+
+            double nextCurrent = chain.SpinCurrent(rho), nextMagnetization = chain.Magnetization(rho);
+            bool settled = largest < DerivativeBound
+                           && Math.Abs(nextCurrent - current) <= SpinChainModel.SteadyStateTolerance * Math.Max(1, Math.Abs(current))
+                           && Math.Abs(nextMagnetization - magnetization) <= SpinChainModel.SteadyStateTolerance * Math.Max(1, Math.Abs(magnetization));
+            current = nextCurrent;
+            magnetization = nextMagnetization;
+            if (settled)
+            {
+                return new SteadyState(current, magnetization);
+            }
+        }
+
+        return null;
+    }
+}
