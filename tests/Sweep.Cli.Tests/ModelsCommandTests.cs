@@ -12,7 +12,7 @@ public class ModelsCommandTests
         var (code, output, err) = CliRunner.Run("models", "--json");
         Assert.True(code == ExitCodes.Ok, err);
         var models = JsonDocument.Parse(output).RootElement.EnumerateArray().ToArray();
-        Assert.Equal(["magnon-junction", "mtj"], models.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(["magnon-junction", "mtj", "nf-interface", "spin-chain", "pair-tunneling"], models.Select(m => m.GetProperty("name").GetString()));
         var h = models[0].GetProperty("parameters")[0];
         Assert.Equal("h", h.GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Null, h.GetProperty("default").ValueKind);
@@ -20,6 +20,7 @@ public class ModelsCommandTests
         var eta = models[1].GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "eta");
         Assert.Equal([-1.0, 1.0], eta.GetProperty("range").GetProperty("allowed").EnumerateArray().Select(v => v.GetDouble()));
         Assert.Equal("V", models[1].GetProperty("innerAxis").GetString());
+        Assert.Equal("t", models[3].GetProperty("innerAxis").GetString());
     }
 
     [Fact]

@@ -159,6 +159,34 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void The_other_models_sweep_and_export_with_the_spin_chains_time_grid_last()
+    {
+        using var run = new RunHarness("""
+            name: others
+            models: [nf-interface, spin-chain, pair-tunneling]
+            axes:
+              T: {values: [0.3, 0.5]}
+              T2: {values: [0, 1]}
+            constants: {h: 0.2, J_T: 0.1, S: 1, N: 5, gamma_I: 0.62, profile: 1}
+            time: {lin: [0, 4], n: 9}
+            """);
+        Assert.Equal(0, run.Run("r").ExitCode);
+        var (code, output, _) = CliRunner.Run("export", run.RunDir("r"), "--format", "csv");
+        Assert.Equal(0, code);
+        var files = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+        string[] chain = File.ReadAllLines(files.Single(f => f.EndsWith("spin-chain.csv", StringComparison.Ordinal)));
+        Assert.StartsWith("T2,t,status,alpha_T1", chain[0]);
+        Assert.Equal(1 + 2 * 9, chain.Length);
+        Assert.StartsWith("0,0,ok,", chain[1]);
+        string[] pair = File.ReadAllLines(files.Single(f => f.EndsWith("pair-tunneling.csv", StringComparison.Ordinal)));
+        Assert.Equal(["T,status,mu_B,G_over_S,T_c", "0.3,ok", "0.5,ok"], pair.Select((l, i) => i == 0 ? l : string.Join(',', l.Split(',').Take(2))));
+        var (evalCode, evalOutput, _) = CliRunner.Run("eval", "pair-tunneling", "--set", "T=0.3", "--json");
+        Assert.Equal(0, evalCode);
+        double expected = JsonDocument.Parse(evalOutput).RootElement.GetProperty("observables").GetProperty("G_over_S").GetDouble();
+        Assert.Equal(expected.ToString("R", System.Globalization.CultureInfo.InvariantCulture), pair[1].Split(',')[3]);
+    }
+
+    [Fact]
     public void Manifest_records_spec_program_and_outcome()
     {
         using var run = new RunHarness(Spec);

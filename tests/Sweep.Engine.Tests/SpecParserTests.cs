@@ -63,6 +63,10 @@ public class SpecParserTests
     [InlineData("name: t\nmodels: [mtj]\naxes: {V: {values: [1]}}\n", "axes.V", "inner axis")]
     [InlineData("name: t\nmodels: [magnon-junction]\naxes: {h: {lin: [1, 2], n: 1000}, T: {lin: [1, 2], n: 1000}, J_T: {lin: [1, 2], n: 1000}, S: {values: [1]}}\n", "max_points", "above max_points")]
     [InlineData("name: t\nmodels: [magnon-junction]\naxes: {h: {values: [1]}, T: {values: [1]}, J_T: {values: [1]}, S: {values: [1]}}\nchunk: 0\n", "chunk", "integer in [1,")]
+    [InlineData("name: t\nmodels: [mtj]\naxes: {h: {values: [1]}, T: {values: [1]}, J_T: {values: [1]}, S: {values: [1]}, alpha_p: {values: [1]}}\ntime: {lin: [0, 1], n: 2}\n", "time", "no listed model has a time axis")]
+    [InlineData("name: t\nmodels: [spin-chain]\naxes: {t: {values: [1]}}\n", "axes.t", "give its grid under 'time'")]
+    [InlineData("name: t\nmodels: [spin-chain]\ntime: {lin: [-1, 1], n: 3}\n", "time", "outside the valid range")]
+    [InlineData("name: t\nmodels: [spin-chain]\ntime: {lin: [0, 1], n: 2}\nconstants: {t: 1}\n", "time", "also given as a constant")]
     [InlineData("name: a/b\nmodels: [mtj]\n", "name", "letters, digits")]
     [InlineData("- 1\n- 2\n", "", "expected a mapping")]
     public void Bad_specs_name_the_field(string yaml, string field, string reason)

@@ -18,6 +18,8 @@ public static class PairConductance
     private const int NodesPerPiece = 20;
     private const double CutoffInTemperatures = 45; // e^{−45} ≈ 3e-20: the tail is below double rounding
     private static readonly GaussLegendreRule Rule = new(-1, 1, NodesPerPiece);
+    private static readonly double[] Nodes = Rule.Abscissas;    // copied once: the properties allocate
+    private static readonly double[] Weights = Rule.Weights;
 
     /// <summary>G/S at temperature T &gt; T_c, chemical potential μ_B &lt; 0 and width γ (absolute units).</summary>
     public static double ConductanceOverSeebeck(double temperature, double chemicalPotential, double width)
@@ -46,8 +48,8 @@ public static class PairConductance
     private static void AddPiece(double a, double b, double t, double mu, double width, ref double conductance, ref double seebeck)
     {
         double half = 0.5 * (b - a), mid = 0.5 * (a + b);
-        var nodes = Rule.Abscissas;
-        var weights = Rule.Weights;
+        var nodes = Nodes;
+        var weights = Weights;
         for (int k = 0; k < nodes.Length; k++)
         {
             double e = mid + half * nodes[k];
