@@ -55,11 +55,11 @@ public class ModelBenchmarks
 
     [Benchmark(Description = "spin-chain point, N = 7, loss only, 121 times")]
     public double SpinChainLossOnly() =>
-        SpinChainPoint.Evaluate(7, 0, 2, true, 100, 3.102, 0, 1, _times).Current[60];
+        SpinChainPoint.Evaluate(7, 0, 2, true, 3.102, 0, 1, _times).Current[60];
 
     [Benchmark(Description = "spin-chain point, N = 7, pumped to steady state, 121 times")]
     public double SpinChainPumped() =>
-        SpinChainPoint.Evaluate(7, 0, 2, true, 100, 3.102, 0.62, 1, _times).Steady!.Value.Current;
+        SpinChainPoint.Evaluate(7, 0, 2, true, 3.102, 0.62, 1, _times).Steady!.Value.Current;
 
     private static double[] Fill(double value) => Enumerable.Repeat(value, Points).ToArray();
 }

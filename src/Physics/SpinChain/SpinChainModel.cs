@@ -132,7 +132,7 @@ public sealed class SpinChainModel : Model
                 }
             }
 
-            var point = SpinChainPoint.Evaluate((int)c[N][i], c[T1][i], c[T2][i], c[Profile][i] == 1, c[G][i],
+            var point = SpinChainPoint.Evaluate((int)c[N][i], c[T1][i], c[T2][i], c[Profile][i] == 1,
                 c[Gamma][i], c[GammaI][i], (int)c[SiteOffset][i], times);
             for (int j = 0; j < times.Length; j++)
             {

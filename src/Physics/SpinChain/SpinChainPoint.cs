@@ -6,11 +6,11 @@ public sealed record SpinChainPoint(
     double[] Impurity, double[] ImpurityShift, double[] Current, double[] Magnetization,
     SteadyState? Steady)
 {
-    /// <summary>Evaluates the closed and the open chain at every time of <paramref name="times"/> (any order, ≥ 0).</summary>
-    public static SpinChainPoint Evaluate(int sites, double coldEdge, double hotEdge, bool linear, double interaction,
+    /// <summary>Evaluates the closed and the open chain at every time of <paramref name="times"/> (any order, ≥ 0).
+    /// Times and rates are in units of J0 = α₁/g, so the interaction g does not enter here.</summary>
+    public static SpinChainPoint Evaluate(int sites, double coldEdge, double hotEdge, bool linear,
         double loss, double pump, int siteOffset, double[] times)
     {
-        _ = interaction; // g only sets the unit J0 = α₁/g; in units of J0 the dynamics does not depend on it
         var couplings = ChainCouplings.Create(sites, coldEdge, hotEdge, linear);
         int n = times.Length;
         var impurity = new double[n];
