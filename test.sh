@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine. Installs what the tests need and are not part of the .NET SDK
 # (Debian packages: rabbitmq-server for the distributed-mode tests, which start their own broker on
-# 127.0.0.1 and stop it; python3-numpy to load exported NPZ files with numpy itself), then runs
-# the test suite. Installing needs root (apt-get); without it, install those two packages first.
+# 127.0.0.1 and stop it; python3-numpy to load exported NPZ files with numpy itself; prometheus for
+# promtool and a real Prometheus that the monitoring tests start on 127.0.0.1; kubernetes-client
+# for `kubectl kustomize` when no kubectl is on the PATH), then runs the test suite. Installing
+# needs root (apt-get); without it, install those packages first.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 missing=()
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
+[ -x /usr/bin/promtool ] && [ -x /usr/bin/prometheus ] || missing+=(prometheus)
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-  # The package may start a broker of its own on the default port; the tests start theirs.
+  # The packages may start servers of their own on the default ports; the tests start theirs.
   (service rabbitmq-server stop || rabbitmqctl stop) >/dev/null 2>&1 || true
+  (service prometheus stop || pkill -x prometheus) >/dev/null 2>&1 || true
 fi
 export SWEEP_REQUIRE_NUMPY=1
 

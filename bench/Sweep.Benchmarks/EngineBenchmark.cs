@@ -118,8 +118,9 @@ public static class EngineBenchmark
         {
             var clock = Stopwatch.StartNew();
             using var store = RunDirectory.OpenForRun(Path.Combine(directory, "run"), plan, plan.Spec.Chunk, force: false, out _);
+            await using var monitoring = new Sweep.Monitoring.MetricsHost("run"); // recorded as in `sweep run`, not served
             var outcome = await EmbeddedRun.ExecuteAsync(plan, store, new RunOptions { Workers = workers },
-                new RunCounters(plan.TotalChunks, plan.TotalEvaluations), CancellationToken.None);
+                new RunCounters(plan.TotalChunks, plan.TotalEvaluations), monitoring, CancellationToken.None);
             if (!outcome.Succeeded)
             {
                 throw new InvalidOperationException("benchmark run failed");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Sweep.Engine;
 using Sweep.Engine.Transport;
+using Sweep.Monitoring;
 using Sweep.Physics.Models;
 using Sweep.Worker.Distributed;
 
@@ -21,6 +22,7 @@ public static class WorkerCommand
         where T : Command
     {
         var broker = new BrokerOptions(command);
+        var metrics = new MetricsOptions(command);
         var concurrency = new Option<int>("--concurrency", "-j") { Description = "Chunks evaluated at once (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var crash = new Option<long?>("--crash-on-chunk") { Description = "Testing: SIGKILL this process when it receives the chunk", Hidden = true };
         command.Options.Add(concurrency);
@@ -33,13 +35,16 @@ public static class WorkerCommand
             }
 
             var address = broker.Resolve(parse);
+            var metricsAddress = metrics.Resolve(parse);
 
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            await using var monitoring = new MetricsHost("worker");
+            await MetricsOptions.ServeAsync(monitoring, metricsAddress, log, "sweep-worker");
             try
             {
-                await new WorkerHost(address, parse.GetValue(concurrency), registry, log, parse.GetValue(crash)).RunAsync(stop.Token);
+                await new WorkerHost(address, parse.GetValue(concurrency), registry, log, monitoring, parse.GetValue(crash)).RunAsync(stop.Token);
             }
             catch (BrokerUnavailableException ex)
             {

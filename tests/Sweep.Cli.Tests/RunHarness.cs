@@ -21,6 +21,16 @@ internal sealed class RunHarness : IDisposable
 
     public string RunDir(string name) => Path.Combine(Root, name);
 
+    /// <summary>The run id a run directory's store was created with (it names the broker queues and the metrics' run label).</summary>
+    public static string RunId(string runDir)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(runDir, "run.sqlite")};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key = 'run_id'";
+        return (string)command.ExecuteScalar()!;
+    }
+
     public (int ExitCode, string Out, string Error) Run(string name, params string[] extra) =>
         CliRunner.Run(["run", SpecPath, "--output", RunDir(name), "--progress", "none", .. extra]);
 

@@ -18,7 +18,7 @@ public static class CoordinatorCommand
     {
         var command = new Command("coordinator", "Coordinate a distributed run through a RabbitMQ broker; workers run 'sweep worker'. " +
                                                  "Same run directory, resume and exit codes as 'run'; 69 if the broker cannot be reached.");
-        var run = new RunInvocation(command);
+        var run = new RunInvocation(command, role: "coordinator");
         var broker = new BrokerOptions(command);
         var window = new Option<int>("--window") { Description = "Chunks published and not yet stored, at most (keeps every worker busy)", DefaultValueFactory = _ => 64 };
         command.Options.Add(window);
@@ -38,7 +38,7 @@ public static class CoordinatorCommand
                     TimeSpan.FromSeconds(10));
                 io.Error.WriteLine($"sweep: coordinator connected to {address.Redacted}");
                 return await run.ExecuteAsync(io, parse, options,
-                    (plan, store, o, counters, stop) => DistributedRun.ExecuteAsync(plan, store, connection, o, counters, io.Error, stop));
+                    (plan, store, o, counters, monitoring, stop) => DistributedRun.ExecuteAsync(plan, store, connection, o, counters, monitoring, io.Error, stop));
             }
             catch (BrokerUnavailableException ex)
             {

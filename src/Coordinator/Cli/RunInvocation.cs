@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Sweep.Coordinator.Engine;
+using Sweep.Coordinator.Monitoring;
 using Sweep.Coordinator.Progress;
 using Sweep.Coordinator.Store;
 using Sweep.Engine;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Spec;
+using Sweep.Monitoring;
+using Sweep.Worker;
 
 namespace Sweep.Coordinator.Cli;
 
@@ -16,7 +19,8 @@ namespace Sweep.Coordinator.Cli;
 /// </summary>
 public sealed class RunInvocation
 {
-    public delegate Task<RunOutcome> Runner(SweepPlan plan, RunStore store, RunOptions options, RunCounters counters, CancellationToken stop);
+    public delegate Task<RunOutcome> Runner(SweepPlan plan, RunStore store, RunOptions options, RunCounters counters, MetricsHost monitoring,
+        CancellationToken stop);
 
     private readonly Argument<string> _spec = new("SPEC") { Description = "Sweep spec (YAML; see 'sweep schema' and examples/)" };
     private readonly Option<string?> _output = new("--output", "-o") { Description = "Run directory (default: the spec's output, else runs/NAME)" };
@@ -26,31 +30,53 @@ public sealed class RunInvocation
     private readonly Option<long?> _maxPoints = new("--max-points") { Description = "Refuse plans with more evaluations than this (default: the spec's max_points, else 1e8)" };
     private readonly Option<int?> _chunk = new("--chunk") { Description = "Outer points per chunk (default: the spec's chunk, else automatic)" };
     private readonly Option<int> _attempts = new("--max-attempts") { Description = "Attempts per chunk before it is recorded as failed", DefaultValueFactory = _ => 3 };
-
-    public RunInvocation(Command command)
+    private readonly Option<double> _linger = new("--metrics-linger")
     {
+        Description = "Seconds to keep serving /metrics after the run ends, so that Prometheus scrapes the final values", DefaultValueFactory = _ => 0.0,
+    };
+
+    private readonly MetricsOptions _metrics;
+    private readonly string _role;
+
+    /// <param name="role">The <c>role</c> label of this process's metrics: run or coordinator.</param>
+    public RunInvocation(Command command, string role)
+    {
+        _role = role;
         _progress.AcceptOnlyFromAmong("auto", "bar", "json", "none");
         command.Arguments.Add(_spec);
         foreach (var option in new Option[] { _output, _force, _progress, _interval, _maxPoints, _chunk, _attempts })
         {
             command.Options.Add(option);
         }
+
+        _metrics = new MetricsOptions(command);
+        command.Options.Add(_linger);
     }
 
     public int MaxAttempts(ParseResult parse) => parse.GetValue(_attempts) is var n and >= 1 ? n : throw new UsageException("--max-attempts must be at least 1");
 
     public async Task<int> ExecuteAsync(CommandIO io, ParseResult parse, RunOptions options, Runner runner)
     {
-        double seconds = parse.GetValue(_interval);
+        double seconds = parse.GetValue(_interval), linger = parse.GetValue(_linger);
         if (seconds <= 0)
         {
             throw new UsageException("--progress-interval must be above 0");
         }
 
+        if (!(linger is >= 0 and <= 3600))
+        {
+            throw new UsageException("--metrics-linger must be between 0 and 3600 seconds");
+        }
+
+        var metricsAddress = _metrics.Resolve(parse);
+
         var overrides = new SpecOverrides(parse.GetValue(_output), parse.GetValue(_maxPoints), parse.GetValue(_chunk));
         var style = ProgressReporter.Resolve(Enum.Parse<ProgressStyle>(parse.GetValue(_progress)!, ignoreCase: true));
         var plan = SweepPlan.Create(SpecFile.Parse(parse.GetValue(_spec)!, io.Registry, overrides), io.Registry);
         string directory = plan.Spec.Output;
+        // Served before the run directory is touched: a port that cannot be bound leaves nothing behind.
+        await using var monitoring = new MetricsHost(_role);
+        await MetricsOptions.ServeAsync(monitoring, metricsAddress, io.Error);
         using var store = RunDirectory.OpenForRun(directory, plan, overrides.Chunk, parse.GetValue(_force), out bool resumed);
 
         var counters = new RunCounters(plan.TotalChunks, plan.TotalEvaluations);
@@ -64,6 +90,9 @@ public sealed class RunInvocation
         var manifest = Manifest.Start(plan, options.Workers);
         manifest.Write(directory);
 
+        RunMetrics.Register(monitoring.Meter, store.GetMeta("run_id") ?? plan.SpecHash[..16], plan, counters);
+        monitoring.Health.ReadyWhen(() => null);
+
         using var stop = new CancellationTokenSource();
         using var signals = new StopSignals(stop, io.Error);
         var reporter = new ProgressReporter(counters, io.Error, style, TimeSpan.FromSeconds(seconds));
@@ -74,7 +103,7 @@ public sealed class RunInvocation
         RunOutcome outcome;
         try
         {
-            outcome = await runner(plan, store, options, counters, stop.Token);
+            outcome = await runner(plan, store, options, counters, monitoring, stop.Token);
         }
         finally
         {
@@ -110,6 +139,13 @@ public sealed class RunInvocation
         }
 
         io.Out.WriteLine(directory);
+        if (monitoring.Url is not null && linger > 0 && !stop.IsCancellationRequested)
+        {
+            monitoring.Health.NotReady($"run {status}");
+            io.Error.WriteLine($"sweep: serving the final metrics for {linger:0.###} s (--metrics-linger)");
+            await Task.Delay(TimeSpan.FromSeconds(linger));
+        }
+
         if (!outcome.Complete)
         {
             io.Error.WriteLine("sweep: interrupted; run the same command again to resume");

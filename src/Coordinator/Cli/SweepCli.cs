@@ -47,6 +47,11 @@ public static class SweepCli
             stderr.WriteLine($"sweep: {ex.Message}");
             return ExitCodes.Usage;
         }
+        catch (Sweep.Monitoring.Http.MetricsUnavailableException ex)
+        {
+            stderr.WriteLine($"sweep: {ex.Message}");
+            return ExitCodes.Unavailable;
+        }
         catch (Exception ex) when (ex is SpecException or RunDirectoryException)
         {
             stderr.WriteLine($"sweep: {ex.Message}");

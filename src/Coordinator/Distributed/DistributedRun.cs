@@ -9,6 +9,7 @@ using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Transport;
+using Sweep.Monitoring;
 using Wire = Sweep.Engine.Transport.Wire;
 
 namespace Sweep.Coordinator.Distributed;
@@ -29,9 +30,15 @@ public static class DistributedRun
     /// <summary>How often the run is re-announced (workers that start later learn of it).</summary>
     public static readonly TimeSpan AnnounceInterval = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often the work queue's depth and consumers are read from the broker (for metrics).</summary>
+    public static readonly TimeSpan QueueProbeInterval = TimeSpan.FromSeconds(2);
+
     public static async Task<RunOutcome> ExecuteAsync(SweepPlan plan, RunStore store, IConnection connection, RunOptions options,
-        RunCounters counters, TextWriter log, CancellationToken stop)
+        RunCounters counters, MetricsHost monitoring, TextWriter log, CancellationToken stop)
     {
+        monitoring.Meter.CreateObservableGauge("sweep_broker_connected", () => connection.IsOpen ? 1L : 0L,
+            description: "1 while the connection to the broker is open, 0 while it is down or recovering.");
+        monitoring.Health.ReadyWhen(() => connection.IsOpen ? null : "broker connection lost (recovering)");
         string runId = store.GetMeta("run_id") ?? throw new RunDirectoryException("the run store has no run id");
         var topology = new RunTopology(runId);
         await using var publisher = await ConfirmingPublisher.CreateAsync(connection);
@@ -104,6 +111,7 @@ public static class DistributedRun
             }
             while (await timer.WaitForNextTickAsync(announcing.Token));
         }, announcing.Token);
+        var probe = ProbeWorkQueueAsync(connection, topology.WorkQueue, counters, announcing.Token);
 
         RunOutcome outcome;
         try
@@ -115,6 +123,7 @@ public static class DistributedRun
         {
             await announcing.CancelAsync();
             await announce.ContinueWith(_ => { }, TaskScheduler.Default);
+            await probe;
             acks.Writer.Complete();
             await sendAcks;
         }
@@ -128,6 +137,45 @@ public static class DistributedRun
         }
 
         return outcome;
+    }
+
+    /// <summary>Polls the work queue's ready messages and consumers (a passive declare) into
+    /// <paramref name="counters"/>; a failed poll (broker restarting) keeps the last values.</summary>
+    private static async Task ProbeWorkQueueAsync(IConnection connection, string workQueue, RunCounters counters, CancellationToken stop)
+    {
+        long depth = 0, consumers = 0;
+        counters.ObserveWork(() => Interlocked.Read(ref depth), () => Interlocked.Read(ref consumers));
+        IChannel? channel = null;
+        using var timer = new PeriodicTimer(QueueProbeInterval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    channel ??= await connection.CreateChannelAsync(cancellationToken: stop);
+                    var queue = await channel.QueueDeclarePassiveAsync(workQueue, stop);
+                    Interlocked.Exchange(ref depth, queue.MessageCount);
+                    Interlocked.Exchange(ref consumers, queue.ConsumerCount);
+                }
+                catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.RabbitMQClientException or RabbitMQ.Client.Exceptions.OperationInterruptedException
+                                               or IOException or TimeoutException)
+                {
+                    channel = null; // a failed passive declare closes the channel: open another next time
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stop));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            if (channel is not null)
+            {
+                await channel.DisposeAsync();
+            }
+        }
     }
 
     private static async Task OnResult(BasicDeliverEventArgs delivery, SweepPlan plan, string runId, RunActors actors,

@@ -1,6 +1,8 @@
 using Sweep.Coordinator.Store;
 using Sweep.Engine.Planning;
+using Sweep.Monitoring;
 using Sweep.Worker.Actors;
+using Sweep.Worker.Monitoring;
 
 namespace Sweep.Coordinator.Engine;
 
@@ -11,13 +13,16 @@ namespace Sweep.Coordinator.Engine;
 /// </summary>
 public static class EmbeddedRun
 {
-    public static async Task<RunOutcome> ExecuteAsync(SweepPlan plan, RunStore store, RunOptions options, RunCounters counters, CancellationToken stop)
+    public static async Task<RunOutcome> ExecuteAsync(SweepPlan plan, RunStore store, RunOptions options, RunCounters counters, MetricsHost monitoring,
+        CancellationToken stop)
     {
-        var actors = new RunActors(plan, plan.SpecHash[..16], store, options, counters);
+        var actors = new RunActors(plan, store.GetMeta("run_id") ?? plan.SpecHash[..16], store, options, counters);
+        counters.ObserveWork(() => actors.Work.Reader.Count, () => options.Workers);
+        var metrics = new WorkerMetrics(monitoring.Meter);
         using var abort = new CancellationTokenSource();
         var workers = Enumerable.Range(0, options.Workers)
             .Select(i => new WorkerActor($"{Environment.MachineName}/{Environment.ProcessId}/w{i}", _ => plan,
-                actors.Work.Reader, actors.AggregatorMailbox.Writer, actors.CoordinatorMailbox.Writer, options.Faults))
+                actors.Work.Reader, actors.AggregatorMailbox.Writer, actors.CoordinatorMailbox.Writer, options.Faults, metrics))
             .Select(w => Task.Factory.StartNew(() => w.RunAsync(abort.Token), TaskCreationOptions.LongRunning).Unwrap())
             .ToArray();
         try

@@ -30,11 +30,31 @@ public sealed class RunCounters(long totalChunks, long totalEvaluations)
     /// <summary>Evaluations stored before this process started (a resumed run).</summary>
     public long ResumedEvaluations { get; private set; }
 
+    /// <summary>Chunks stored before this process started (a resumed run).</summary>
+    public long ResumedChunks { get; private set; }
+
     public void Resumed(long chunks, long evaluations)
     {
         Interlocked.Add(ref _doneChunks, chunks);
         Interlocked.Add(ref _doneEvaluations, evaluations);
+        ResumedChunks = chunks;
         ResumedEvaluations = evaluations;
+    }
+
+    private Func<long>? _workQueueDepth, _workers;
+
+    /// <summary>Work items waiting for a worker (embedded: in the work mailbox; distributed: ready in the
+    /// broker's work queue, as last polled), if the runner reports it.</summary>
+    public long? WorkQueueDepth => _workQueueDepth?.Invoke();
+
+    /// <summary>Workers taking this run's work (embedded: worker actors; distributed: consumers on the work queue).</summary>
+    public long? Workers => _workers?.Invoke();
+
+    /// <summary>Called by the runner: where the work queue depth and the worker count are read from.</summary>
+    public void ObserveWork(Func<long> queueDepth, Func<long> workers)
+    {
+        _workQueueDepth = queueDepth;
+        _workers = workers;
     }
 
     public void Stored(int evaluations)

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
+using Sweep.Worker.Monitoring;
 
 namespace Sweep.Worker.Actors;
 
@@ -17,9 +18,10 @@ public sealed class WorkerActor(
     ChannelReader<WorkItem> work,
     ChannelWriter<IAggregatorMessage> aggregator,
     ChannelWriter<ICoordinatorMessage> coordinator,
-    FaultInjection? faults = null)
+    FaultInjection? faults = null,
+    WorkerMetrics? metrics = null)
 {
-    private readonly Dictionary<string, ChunkEvaluator> _evaluators = [];
+    private readonly Dictionary<string, (SweepPlan Plan, ChunkEvaluator Evaluator)> _evaluators = [];
 
     public string Id { get; } = id;
 
@@ -28,29 +30,34 @@ public sealed class WorkerActor(
         await foreach (var item in work.ReadAllAsync(abort))
         {
             ChunkResult result;
+            string model = "unknown";
             try
             {
+                var (plan, evaluator) = Evaluator(item.SpecHash);
+                model = plan.Models[item.ModelIndex].Model.Name;
                 faults?.Check(item);
-                result = Evaluator(item.SpecHash).Evaluate(item, Id);
+                result = evaluator.Evaluate(item, Id);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                metrics?.Failed(item.RunId, model);
                 await coordinator.WriteAsync(new ChunkFailed(item, $"{ex.GetType().Name}: {ex.Message}", Id), abort);
                 continue;
             }
 
+            metrics?.Evaluated(item.RunId, model, result.Evaluations, result.Elapsed);
             await aggregator.WriteAsync(result, abort);
         }
     }
 
-    private ChunkEvaluator Evaluator(string specHash)
+    private (SweepPlan Plan, ChunkEvaluator Evaluator) Evaluator(string specHash)
     {
-        if (!_evaluators.TryGetValue(specHash, out var evaluator))
+        if (!_evaluators.TryGetValue(specHash, out var entry))
         {
             var plan = plans(specHash) ?? throw new InvalidOperationException($"no plan for spec {specHash[..Math.Min(12, specHash.Length)]}");
-            _evaluators[specHash] = evaluator = new ChunkEvaluator(plan);
+            _evaluators[specHash] = entry = (plan, new ChunkEvaluator(plan));
         }
 
-        return evaluator;
+        return entry;
     }
 }

@@ -9,8 +9,10 @@ using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Spec;
 using Sweep.Engine.Transport;
+using Sweep.Monitoring;
 using Sweep.Physics.Models;
 using Sweep.Worker.Actors;
+using Sweep.Worker.Monitoring;
 using Wire = Sweep.Engine.Transport.Wire;
 
 namespace Sweep.Worker.Distributed;
@@ -23,7 +25,8 @@ namespace Sweep.Worker.Distributed;
 /// redelivered; a result already sent becomes a duplicate the coordinator drops). Stopping (SIGTERM)
 /// cancels the consumers, finishes the items already taken, and lets the broker requeue the rest.
 /// </summary>
-public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegistry registry, TextWriter log, long? crashOnChunk = null)
+public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegistry registry, TextWriter log, MetricsHost monitoring,
+    long? crashOnChunk = null)
 {
     private readonly ConcurrentDictionary<string, ActiveRun> _runs = new();
     private readonly ConcurrentDictionary<WorkItem, (ActiveRun Run, ulong Tag)> _deliveries = new(ReferenceEqualityComparer.Instance);
@@ -36,8 +39,11 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
 
     public async Task RunAsync(CancellationToken stop)
     {
+        RegisterGauges(monitoring);
+        monitoring.Health.NotReady("connecting to the broker");
         await using var connection = await BrokerConnection.OpenAsync(address, $"sweep-worker {Id}", TimeSpan.FromSeconds(10), stop);
         _connection = connection;
+        monitoring.Health.ReadyWhen(() => stop.IsCancellationRequested ? "stopping" : connection.IsOpen ? null : "broker connection lost (recovering)");
         log.WriteLine($"sweep-worker {Id}: connected to {address.Redacted}, concurrency {concurrency}");
         // One result sender per unit of concurrency, each with its own channel: confirms overlap.
         var publishers = new List<ConfirmingPublisher>();
@@ -46,9 +52,10 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
             publishers.Add(await ConfirmingPublisher.CreateAsync(connection, stop));
         }
 
+        var metrics = new WorkerMetrics(monitoring.Meter);
         var actors = Enumerable.Range(0, concurrency)
             .Select(i => new WorkerActor($"{Id}/w{i}", hash => _runs.TryGetValue(hash, out var run) ? run.Plan : null,
-                _work.Reader, _results.Writer, _failures.Writer))
+                _work.Reader, _results.Writer, _failures.Writer, metrics: metrics))
             .Select(actor => Task.Factory.StartNew(() => actor.RunAsync(CancellationToken.None), TaskCreationOptions.LongRunning).Unwrap())
             .ToArray();
         var sendResults = Task.WhenAll(publishers.Skip(1).Select(p => Task.Run(() => SendAsync(_results.Reader, p))));
@@ -90,6 +97,16 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
         {
             await publisher.DisposeAsync();
         }
+    }
+
+    private void RegisterGauges(MetricsHost host)
+    {
+        host.Meter.CreateObservableGauge("sweep_chunks_in_flight", () => (long)_deliveries.Count,
+            description: "Chunks this process holds: received from the broker and not yet acknowledged.");
+        host.Meter.CreateObservableGauge("sweep_worker_concurrency", () => (long)concurrency, description: "Chunks this worker evaluates at once.");
+        host.Meter.CreateObservableGauge("sweep_worker_runs", () => (long)_runs.Count, description: "Runs this worker currently serves.");
+        host.Meter.CreateObservableGauge("sweep_broker_connected", () => _connection?.IsOpen == true ? 1L : 0L,
+            description: "1 while the connection to the broker is open, 0 while it is down or recovering.");
     }
 
     private async Task OnAnnouncementAsync(ReadOnlyMemory<byte> body)

@@ -199,14 +199,7 @@ public class DistributedRunTests(BrokerFixture broker)
         }
     }
 
-    private static string ResultQueue(string runDir)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(runDir, "run.sqlite")};Pooling=False;Mode=ReadOnly");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM meta WHERE key = 'run_id'";
-        return $"sweep.{command.ExecuteScalar()}.results";
-    }
+    private static string ResultQueue(string runDir) => new Sweep.Engine.Transport.RunTopology(RunHarness.RunId(runDir)).ResultQueue;
 
     /// <summary>Every chunk stored exactly once: one ledger row and one result row each, all 'done'.</summary>
     private static void AssertLedgerExact(string runDir)
