@@ -2,6 +2,7 @@ using System.CommandLine;
 using Sweep.Coordinator.Engine;
 using Sweep.Engine;
 using Sweep.Engine.Evaluation;
+using Sweep.Engine.Planning;
 
 namespace Sweep.Coordinator.Cli;
 
@@ -18,8 +19,13 @@ public static class RunCommand
                                          "Exit 0 when every chunk is stored, 65 for a bad spec, 70 if chunks failed, 130 if interrupted.");
         var run = new RunInvocation(command, role: "run");
         var workers = new Option<int>("--workers", "-j") { Description = "Worker actors (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Evaluate only shard i of N (0-based: 0/4 … 3/4; chunks ≡ i mod N) into this run directory; combine shards with 'sweep merge'",
+        };
         var fault = new Option<string?>("--inject-fault") { Description = "Testing: fail chunks CHUNKS@ATTEMPTS, e.g. 3,17@2 or 5@all", Hidden = true };
         command.Options.Add(workers);
+        command.Options.Add(shard);
         command.Options.Add(fault);
         command.SetAction((parse, _) =>
         {
@@ -33,10 +39,23 @@ public static class RunCommand
                 Workers = parse.GetValue(workers),
                 MaxAttempts = run.MaxAttempts(parse),
                 Faults = parse.GetValue(fault) is { } f ? ParseFault(f) : null,
+                Shard = parse.GetValue(shard) is { } s ? ParseShard(s) : null,
             };
             return run.ExecuteAsync(io, parse, options, EmbeddedRun.ExecuteAsync);
         });
         return command;
+    }
+
+    private static Shard ParseShard(string text)
+    {
+        try
+        {
+            return Shard.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
     }
 
     private static FaultInjection ParseFault(string text)

@@ -77,17 +77,22 @@ public sealed class RunInvocation
         // Served before the run directory is touched: a port that cannot be bound leaves nothing behind.
         await using var monitoring = new MetricsHost(_role);
         await MetricsOptions.ServeAsync(monitoring, metricsAddress, io.Error);
-        using var store = RunDirectory.OpenForRun(directory, plan, overrides.Chunk, parse.GetValue(_force), out bool resumed);
+        using var store = RunDirectory.OpenForRun(directory, plan, overrides.Chunk, parse.GetValue(_force), out bool resumed, options.Shard);
 
-        var counters = new RunCounters(plan.TotalChunks, plan.TotalEvaluations);
+        var manifest = Manifest.Start(plan, options.Workers, options.Shard);
+        var counters = new RunCounters(manifest.TotalChunks, manifest.TotalEvaluations);
         var ledger = store.Summary();
         counters.Resumed(ledger.DoneChunks, ledger.DoneEvaluations);
         if (resumed)
         {
-            io.Error.WriteLine($"sweep: resuming '{directory}': {ledger.DoneChunks}/{plan.TotalChunks} chunks already stored");
+            io.Error.WriteLine($"sweep: resuming '{directory}': {ledger.DoneChunks}/{counters.TotalChunks} chunks already stored");
         }
 
-        var manifest = Manifest.Start(plan, options.Workers);
+        if (options.Shard is { } shard)
+        {
+            io.Error.WriteLine($"sweep: shard {shard}: {counters.TotalChunks} of the run's {plan.TotalChunks} chunks");
+        }
+
         manifest.Write(directory);
 
         RunMetrics.Register(monitoring.Meter, store.GetMeta("run_id") ?? plan.SpecHash[..16], plan, counters);
@@ -125,7 +130,7 @@ public sealed class RunInvocation
         double elapsed = (DateTimeOffset.UtcNow - started).TotalSeconds;
         long computed = counters.DoneEvaluations - counters.ResumedEvaluations;
         long peakRss = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
-        io.Error.WriteLine($"sweep: {status}: {counters.DoneChunks}/{plan.TotalChunks} chunks, {computed:N0} points computed in {elapsed:F2} s " +
+        io.Error.WriteLine($"sweep: {status}: {counters.DoneChunks}/{counters.TotalChunks} chunks, {computed:N0} points computed in {elapsed:F2} s " +
                            $"({computed / Math.Max(elapsed, 1e-9):N0} points/s, peak RSS {peakRss / 1048576} MiB) into '{directory}'");
         if (counters.DuplicateResults > 0 || counters.MalformedMessages > 0)
         {

@@ -23,6 +23,7 @@ public static class SweepCli
             CoordinatorCommand.Create(io),
             WorkerCommand.Create(stderr, ModelRegistry.Default),
             StatusCommand.Create(io),
+            MergeCommand.Create(io),
             ExportCommand.Create(io),
             SchemaCommand.Create(io),
             ModelsCommand.Create(io),

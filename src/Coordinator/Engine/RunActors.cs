@@ -22,7 +22,9 @@ public sealed class RunActors
         CoordinatorMailbox = Channel.CreateUnbounded<ICoordinatorMessage>(new UnboundedChannelOptions { SingleReader = true });
         AggregatorMailbox = Channel.CreateBounded<IAggregatorMessage>(
             new BoundedChannelOptions(AggregatorActor.MaxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        Coordinator = new CoordinatorActor(plan, runId, store.LoadDone(plan.TotalChunks), CoordinatorMailbox.Reader, Work.Writer,
+        var skip = store.LoadDone(plan.TotalChunks);
+        options.Shard?.ExcludeOthers(skip);
+        Coordinator = new CoordinatorActor(plan, runId, skip, CoordinatorMailbox.Reader, Work.Writer,
             AggregatorMailbox.Writer, options, counters);
         Aggregator = new AggregatorActor(plan, store, AggregatorMailbox.Reader, CoordinatorMailbox.Writer, stored);
         _leaseInterval = TimeSpan.FromSeconds(Math.Clamp(options.LeaseTimeout.TotalSeconds / 4, 0.05, 30));

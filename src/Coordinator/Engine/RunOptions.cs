@@ -1,4 +1,5 @@
 using Sweep.Engine.Evaluation;
+using Sweep.Engine.Planning;
 
 namespace Sweep.Coordinator.Engine;
 
@@ -15,6 +16,9 @@ public sealed record RunOptions
     public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public FaultInjection? Faults { get; init; }
+
+    /// <summary>Run only this shard's chunks (<c>sweep run --shard i/N</c>), or all when null.</summary>
+    public Shard? Shard { get; init; }
 
     /// <summary>Chunks in flight at once, if set; else enough to keep every local worker busy while results are stored.</summary>
     public int? DispatchWindow { get; init; }

@@ -29,6 +29,12 @@ public sealed record Manifest
 
     public required int Workers { get; init; }
 
+    /// <summary>The shard (<c>i/N</c>) this directory holds, or null for the whole run; totals are the shard's.</summary>
+    public string? Shard { get; init; }
+
+    /// <summary>For a <c>sweep merge</c> output: the run directories it was merged from.</summary>
+    public IReadOnlyList<string>? MergedFrom { get; init; }
+
     public required long TotalChunks { get; init; }
 
     public required long TotalEvaluations { get; init; }
@@ -43,7 +49,7 @@ public sealed record Manifest
 
     public required string Spec { get; init; }
 
-    public static Manifest Start(SweepPlan plan, int workers) => new()
+    public static Manifest Start(SweepPlan plan, int workers, Shard? shard = null) => new()
     {
         Name = plan.Spec.Name,
         SpecHash = plan.SpecHash,
@@ -52,8 +58,9 @@ public sealed record Manifest
         Host = Environment.MachineName,
         Started = DateTimeOffset.UtcNow,
         Workers = workers,
-        TotalChunks = plan.TotalChunks,
-        TotalEvaluations = plan.TotalEvaluations,
+        Shard = shard?.ToString(),
+        TotalChunks = shard?.Totals(plan).Chunks ?? plan.TotalChunks,
+        TotalEvaluations = shard?.Totals(plan).Evaluations ?? plan.TotalEvaluations,
         Models = plan.Models.Select(ModelSummary.From).ToArray(),
         Spec = plan.Spec.SourceText,
     };

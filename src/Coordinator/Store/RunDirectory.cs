@@ -13,17 +13,18 @@ public static class RunDirectory
 {
     private static readonly string[] OwnFiles = [Manifest.FileName, RunStore.FileName, RunStore.FileName + "-wal", RunStore.FileName + "-shm"];
 
-    /// <summary>Opens the store for running <paramref name="plan"/>; <paramref name="resumed"/> tells
-    /// whether stored chunks were found. Recorded failures are cleared so they are tried again.</summary>
-    public static RunStore OpenForRun(string directory, SweepPlan plan, int? chunkOverride, bool force, out bool resumed)
+    /// <summary>Opens the store for running <paramref name="plan"/> (only <paramref name="shard"/>'s chunks,
+    /// if given); <paramref name="resumed"/> tells whether stored chunks were found. Recorded
+    /// failures are cleared so they are tried again.</summary>
+    public static RunStore OpenForRun(string directory, SweepPlan plan, int? chunkOverride, bool force, out bool resumed, Shard? shard = null)
     {
         string database = Path.Combine(directory, RunStore.FileName);
         resumed = false;
         if (File.Exists(database))
         {
             var store = RunStore.Open(database, writer: true);
-            string? hash = store.GetMeta("spec_hash");
-            if (hash == plan.SpecHash)
+            string? hash = store.GetMeta("spec_hash"), storedShard = store.GetMeta("shard");
+            if (hash == plan.SpecHash && storedShard == shard?.ToString())
             {
                 resumed = true;
                 store.ClearFailures();
@@ -33,9 +34,11 @@ public static class RunDirectory
             store.Dispose();
             if (!force)
             {
-                throw new RunDirectoryException(
-                    $"run directory '{directory}' holds a different spec (hash {hash?[..12]}…, this spec {plan.SpecHash[..12]}…): " +
-                    "choose another output, or pass --force to discard the stored results");
+                throw new RunDirectoryException(hash == plan.SpecHash
+                    ? $"run directory '{directory}' holds {Describe(storedShard)}, not {Describe(shard?.ToString())}: " +
+                      "choose another output, or pass --force to discard the stored results"
+                    : $"run directory '{directory}' holds a different spec (hash {hash?[..12]}…, this spec {plan.SpecHash[..12]}…): " +
+                      "choose another output, or pass --force to discard the stored results");
             }
 
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -52,8 +55,15 @@ public static class RunDirectory
         Directory.CreateDirectory(directory);
         var created = RunStore.Create(database, plan.SpecHash, plan.Spec.SourceText, chunkOverride);
         created.SetMeta("run_id", Guid.NewGuid().ToString("N")[..16]); // names the run's broker queues
+        if (shard is not null)
+        {
+            created.SetMeta("shard", shard.ToString());
+        }
+
         return created;
     }
+
+    private static string Describe(string? shard) => shard is null ? "the whole run" : $"shard {shard}";
 
     /// <summary>The plan a stored run was made with (its spec text and chunk override), checked against its hash.</summary>
     public static SweepPlan LoadPlan(RunStore store, ModelRegistry registry, string directory)

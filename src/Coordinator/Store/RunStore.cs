@@ -150,6 +150,84 @@ public sealed class RunStore : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Copies, in one transaction, every chunk stored in the run database at <paramref name="path"/>
+    /// that this store lacks (its results and ledger row; a failure recorded here is replaced).
+    /// Chunks both hold are kept as they are here and counted, and compared: results are
+    /// deterministic, so chunks that differ mean the inputs were computed by different programs.
+    /// </summary>
+    public MergeCounts MergeStored(string path)
+    {
+        Attach(path);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            long present = Scalar(transaction, """
+                SELECT COUNT(*) FROM source.chunks s JOIN main.chunks m ON m.chunk = s.chunk AND m.status = 'done' WHERE s.status = 'done'
+                """);
+            long differing = Scalar(transaction, """
+                SELECT COUNT(*) FROM source.results s JOIN source.chunks c ON c.chunk = s.chunk AND c.status = 'done'
+                JOIN main.results m ON m.chunk = s.chunk WHERE s.observables <> m.observables OR s.status <> m.status
+                """);
+            Execute(transaction, """
+                DELETE FROM main.chunks WHERE status = 'failed' AND chunk IN (SELECT chunk FROM source.chunks WHERE status = 'done');
+                INSERT INTO main.results (chunk, observables, status)
+                    SELECT r.chunk, r.observables, r.status FROM source.results r JOIN source.chunks c ON c.chunk = r.chunk AND c.status = 'done'
+                    WHERE r.chunk NOT IN (SELECT chunk FROM main.chunks);
+                """);
+            long added = Execute(transaction, $"""
+                INSERT INTO main.chunks ({LedgerColumns}) SELECT {LedgerColumns} FROM source.chunks
+                    WHERE status = 'done' AND chunk NOT IN (SELECT chunk FROM main.chunks)
+                """);
+            transaction.Commit();
+            return new MergeCounts(added, present, differing);
+        }
+        finally
+        {
+            Execute("DETACH DATABASE source");
+        }
+    }
+
+    /// <summary>Copies the failures recorded at <paramref name="path"/> for chunks this store has no row for.</summary>
+    public long MergeFailures(string path)
+    {
+        Attach(path);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"INSERT OR IGNORE INTO main.chunks ({LedgerColumns}) SELECT {LedgerColumns} FROM source.chunks WHERE status = 'failed'";
+            return command.ExecuteNonQuery();
+        }
+        finally
+        {
+            Execute("DETACH DATABASE source");
+        }
+    }
+
+    private const string LedgerColumns = "chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated";
+
+    private void Attach(string path)
+    {
+        using var command = Command("ATTACH DATABASE $path AS source", ("$path", path));
+        command.ExecuteNonQuery();
+    }
+
+    private long Scalar(SqliteTransaction transaction, string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private int Execute(SqliteTransaction transaction, string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
     /// <summary>Forgets recorded failures, so that a rerun tries those chunks again.</summary>
     public void ClearFailures() => Execute("DELETE FROM chunks WHERE status = 'failed'");
 
@@ -232,6 +310,9 @@ public sealed class RunStore : IDisposable
 
     private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 }
+
+/// <summary>What <see cref="RunStore.MergeStored"/> did: chunks added, chunks already here, and of those, ones whose stored values differ.</summary>
+public sealed record MergeCounts(long Added, long AlreadyStored, long Differing);
 
 public sealed record FailedChunk(long Chunk, string Model, long Start, int Count, int Attempts, string Error);
 
