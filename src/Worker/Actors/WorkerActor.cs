@@ -33,7 +33,7 @@ public sealed class WorkerActor(
             string model = "unknown";
             try
             {
-                var (plan, evaluator) = Evaluator(item.SpecHash);
+                var (plan, evaluator) = Evaluator(item.SpecHash, item.RunId);
                 model = plan.Models[item.ModelIndex].Model.Name;
                 faults?.Check(item);
                 result = evaluator.Evaluate(item, Id);
@@ -50,12 +50,13 @@ public sealed class WorkerActor(
         }
     }
 
-    private (SweepPlan Plan, ChunkEvaluator Evaluator) Evaluator(string specHash)
+    private (SweepPlan Plan, ChunkEvaluator Evaluator) Evaluator(string specHash, string runId)
     {
         if (!_evaluators.TryGetValue(specHash, out var entry))
         {
             var plan = plans(specHash) ?? throw new InvalidOperationException($"no plan for spec {specHash[..Math.Min(12, specHash.Length)]}");
             _evaluators[specHash] = entry = (plan, new ChunkEvaluator(plan));
+            metrics?.Serving(runId, plan.Models.Select(m => m.Model.Name));
         }
 
         return entry;

@@ -26,6 +26,19 @@ public sealed class WorkerMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
+    /// <summary>Creates the run's counters at 0 for each model, so that rates and increases see a
+    /// failure counter before the first failure (Prometheus' advice for known label sets).</summary>
+    public void Serving(string run, IEnumerable<string> models)
+    {
+        foreach (string model in models)
+        {
+            var labels = Labels(run, model);
+            _points.Add(0, labels);
+            _chunks.Add(0, labels);
+            _failures.Add(0, labels);
+        }
+    }
+
     public void Evaluated(string run, string model, int points, TimeSpan elapsed)
     {
         var labels = Labels(run, model);

@@ -20,6 +20,9 @@ public sealed class BrokerFixture : IAsyncLifetime
 
     private int DistributionPort { get; } = FreePort();
 
+    /// <summary>The broker's own Prometheus endpoint (the rabbitmq_prometheus plugin), on 127.0.0.1.</summary>
+    public int PrometheusPort { get; } = FreePort();
+
     private string Node => $"sweeptest{Port}@localhost";
 
     /// <summary>The URL workers and coordinators get through SWEEP_BROKER_URL (never argv).</summary>
@@ -33,9 +36,9 @@ public sealed class BrokerFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(Path.Combine(_directory, "mnesia"));
-        await File.WriteAllTextAsync(Path.Combine(_directory, "enabled_plugins"), "[].");
+        await File.WriteAllTextAsync(Path.Combine(_directory, "enabled_plugins"), "[rabbitmq_prometheus].");
         await File.WriteAllTextAsync(Path.Combine(_directory, "rabbitmq.conf"),
-            $"listeners.tcp.default = 127.0.0.1:{Port}\nloopback_users = none\n");
+            $"listeners.tcp.default = 127.0.0.1:{Port}\nloopback_users = none\nprometheus.tcp.ip = 127.0.0.1\nprometheus.tcp.port = {PrometheusPort}\n");
         await StartAsync();
     }
 

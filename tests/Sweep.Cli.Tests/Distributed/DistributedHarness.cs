@@ -14,7 +14,14 @@ internal sealed class DistributedHarness(BrokerFixture broker, RunHarness run) :
     public Process Coordinator(string name, params string[] extra) =>
         Start("sweep.dll", ["coordinator", run.SpecPath, "--output", run.RunDir(name), "--progress", "json", "--progress-interval", "0.1", .. extra]);
 
-    public string Log(Process process) => _processes.Single(p => p.Process == process).Log.ToString();
+    public string Log(Process process)
+    {
+        var log = _processes.Single(p => p.Process == process).Log;
+        lock (log) // the output readers append on their own threads
+        {
+            return log.ToString();
+        }
+    }
 
     /// <summary>Waits for the process to exit; fails the test with its log if it takes longer than <paramref name="seconds"/>.</summary>
     public async Task<int> ExitCode(Process process, int seconds = 180)

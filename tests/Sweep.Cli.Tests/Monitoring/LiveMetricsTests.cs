@@ -91,6 +91,40 @@ public partial class LiveMetricsTests(BrokerFixture broker)
         Assert.InRange(Assert.Single(progress).Value, 0, 0.999);
     }
 
+    [Fact]
+    public async Task Every_metric_the_dashboard_queries_is_exported_by_sweep_or_by_rabbitmq_and_every_query_parses()
+    {
+        string dashboard = await File.ReadAllTextAsync(Path.Combine(ModelsCommandTests.RepositoryRoot(), "deploy", "grafana", "sweep-dashboard.json"));
+        var expressions = PromQl.DashboardExpressions(dashboard);
+        Assert.True(expressions.Count >= 20, $"only {expressions.Count} queries in the dashboard");
+
+        using var run = new RunHarness(Spec);
+        using var cluster = new DistributedHarness(broker, run);
+        var worker = cluster.Worker("--metrics-port", "127.0.0.1:0");
+        var coordinator = cluster.Coordinator("d", "--metrics-port", "127.0.0.1:0");
+        await cluster.WaitForChunks(coordinator, 1);
+        var exposed = new HashSet<string>();
+        exposed.UnionWith(PromQl.ExposedNames(await ScrapeWhenAsync(MetricsUrl(cluster, coordinator), t => Sample(t, "sweep_workers_connected") >= 1)));
+        exposed.UnionWith(PromQl.ExposedNames(await ScrapeWhenAsync(MetricsUrl(cluster, worker), t => Sample(t, "sweep_chunk_duration_seconds_count") > 0)));
+        // RabbitMQ's own, from its rabbitmq_prometheus plugin: the aggregated endpoint and the per-queue
+        // families that deploy/k8s's PodMonitor scrapes (while this run's queues exist).
+        var rabbit = new Uri($"http://127.0.0.1:{broker.PrometheusPort}/");
+        exposed.UnionWith(PromQl.ExposedNames(await Http.GetStringAsync(new Uri(rabbit, "metrics"))));
+        exposed.UnionWith(PromQl.ExposedNames(await Http.GetStringAsync(new Uri(rabbit, "metrics/detailed?family=queue_coarse_metrics&family=queue_consumer_count"))));
+        Assert.True(await cluster.ExitCode(coordinator) == 0, cluster.Log(coordinator));
+
+        var unknown = expressions.SelectMany(e => PromQl.MetricNames(e).Select(name => (name, e))).Where(x => !exposed.Contains(x.name)).ToList();
+        Assert.True(unknown.Count == 0, "not exported: " + string.Join("; ", unknown.Select(x => $"{x.name} in {x.e}")));
+        Assert.Contains("sweep_run_progress_ratio", PromQl.MetricNames(expressions[0]));
+
+        // promtool parses every query (as recording rules), with Grafana's variables filled in.
+        string rules = Path.Combine(run.Root, "dashboard-rules.yml");
+        await File.WriteAllTextAsync(rules, "groups:\n  - name: dashboard\n    rules:\n" + string.Concat(expressions.Select((e, i) =>
+            $"      - record: dashboard:query{i}\n        expr: {System.Text.Json.JsonSerializer.Serialize(PromQl.Expand(e))}\n")));
+        var (code, output) = await PrometheusServer.RunPromtoolAsync("check", "rules", rules);
+        Assert.True(code == 0, output);
+    }
+
     private static Uri MetricsUrl(DistributedHarness cluster, Process process)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

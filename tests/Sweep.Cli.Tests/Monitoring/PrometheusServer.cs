@@ -111,6 +111,17 @@ internal sealed class PrometheusServer : IAsyncDisposable
         return (process.ExitCode, await output + await error);
     }
 
+    /// <summary>Runs promtool with <paramref name="args"/>: its exit code and what it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunPromtoolAsync(params string[] args)
+    {
+        Require(Promtool);
+        using var process = Process.Start(new ProcessStartInfo(Promtool, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+
     private static void Require(string binary)
     {
         if (!File.Exists(binary))
