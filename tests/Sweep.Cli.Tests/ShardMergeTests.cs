@@ -37,6 +37,7 @@ public class ShardMergeTests
             Assert.Equal(Enumerable.Range(0, Chunks).Where(c => c % 3 == i).Select(c => (long)c), StoredChunks(run.RunDir($"s{i}")));
             var status = RunHarness.Status(run.RunDir($"s{i}"));
             Assert.Equal("completed", status.GetProperty("status").GetString());
+            Assert.Equal($"{i}/3", status.GetProperty("shard").GetString());
             Assert.Equal(status.GetProperty("total_chunks").GetInt64(), status.GetProperty("done_chunks").GetInt64());
         }
 

@@ -25,6 +25,7 @@ public static class StatusCommand
                 run = directory,
                 name = manifest?.Name,
                 status = manifest?.Status ?? "unknown",
+                shard = store.GetMeta("shard"),
                 spec_hash = store.GetMeta("spec_hash"),
                 done_chunks = ledger.DoneChunks,
                 total_chunks = manifest?.TotalChunks,
@@ -44,7 +45,7 @@ public static class StatusCommand
 
             double percent = manifest?.TotalEvaluations is > 0 and var total ? 100.0 * ledger.DoneEvaluations / total : 0;
             io.Out.WriteLine($"run:       {directory} ({status.name})");
-            io.Out.WriteLine($"status:    {status.status}");
+            io.Out.WriteLine($"status:    {status.status}{(status.shard is { } shard ? $" (shard {shard})" : "")}");
             io.Out.WriteLine($"progress:  {ledger.DoneChunks}/{status.total_chunks} chunks, {ledger.DoneEvaluations:N0}/{status.total_points:N0} points ({percent:F1}%)");
             io.Out.WriteLine($"failed:    {ledger.Failures.Count} chunks");
             foreach (var f in ledger.Failures)
