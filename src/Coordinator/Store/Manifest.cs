@@ -49,21 +49,25 @@ public sealed record Manifest
 
     public required string Spec { get; init; }
 
-    public static Manifest Start(SweepPlan plan, int workers, Shard? shard = null) => new()
+    public static Manifest Start(SweepPlan plan, int workers, Shard? shard = null)
     {
-        Name = plan.Spec.Name,
-        SpecHash = plan.SpecHash,
-        Status = "running",
-        Program = ProgramInfo.Current,
-        Host = Environment.MachineName,
-        Started = DateTimeOffset.UtcNow,
-        Workers = workers,
-        Shard = shard?.ToString(),
-        TotalChunks = shard?.Totals(plan).Chunks ?? plan.TotalChunks,
-        TotalEvaluations = shard?.Totals(plan).Evaluations ?? plan.TotalEvaluations,
-        Models = plan.Models.Select(ModelSummary.From).ToArray(),
-        Spec = plan.Spec.SourceText,
-    };
+        var (chunks, evaluations) = shard?.Totals(plan) ?? (plan.TotalChunks, plan.TotalEvaluations);
+        return new Manifest
+        {
+            Name = plan.Spec.Name,
+            SpecHash = plan.SpecHash,
+            Status = "running",
+            Program = ProgramInfo.Current,
+            Host = Environment.MachineName,
+            Started = DateTimeOffset.UtcNow,
+            Workers = workers,
+            Shard = shard?.ToString(),
+            TotalChunks = chunks,
+            TotalEvaluations = evaluations,
+            Models = plan.Models.Select(ModelSummary.From).ToArray(),
+            Spec = plan.Spec.SourceText,
+        };
+    }
 
     public void Write(string directory)
     {
