@@ -1,11 +1,8 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Google.Protobuf;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Sweep.Coordinator.Engine;
 using Sweep.Coordinator.Store;
-using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Transport;
@@ -46,16 +43,10 @@ public static class DistributedRun
         // Work a previous coordinator of this run published but no worker took: re-sent below if not stored.
         await publisher.Channel.QueuePurgeAsync(topology.WorkQueue);
 
-        var deliveries = new ConcurrentDictionary<ChunkResult, ulong>(ReferenceEqualityComparer.Instance);
-        var acks = Channel.CreateUnbounded<ulong>(new UnboundedChannelOptions { SingleReader = true });
-        var actors = new RunActors(plan, runId, store, options, counters,
-            stored: result => { if (deliveries.TryRemove(result, out ulong tag)) acks.Writer.TryWrite(tag); });
-
-        await using var results = await connection.CreateChannelAsync();
-        await results.BasicQosAsync(0, (ushort)(2 * AggregatorActor.MaxBatch), global: false);
-        var resultConsumer = new AsyncEventingBasicConsumer(results);
-        resultConsumer.ReceivedAsync += (_, delivery) => OnResult(delivery, plan, runId, actors, deliveries, results, counters, log);
-        string resultTag = await results.BasicConsumeAsync(topology.ResultQueue, autoAck: false, resultConsumer);
+        // The aggregator acknowledges results through the consumer that feeds it, so they are made in this order.
+        ResultsConsumer? results = null;
+        var actors = new RunActors(plan, runId, store, options, counters, stored: result => results!.Acknowledge(result));
+        await using var consumer = results = await ResultsConsumer.StartAsync(connection, topology, plan, actors, counters, log);
 
         await using var dead = await connection.CreateChannelAsync();
         var deadConsumer = new AsyncEventingBasicConsumer(dead);
@@ -81,21 +72,6 @@ public static class DistributedRun
 
             await Task.WhenAll(pending);
         });
-        var sendAcks = Task.Run(async () =>
-        {
-            await foreach (ulong tag in acks.Reader.ReadAllAsync())
-            {
-                try
-                {
-                    await results.BasicAckAsync(tag, multiple: false);
-                }
-                catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or OperationCanceledException)
-                {
-                    // The channel was lost: the broker redelivers the result, which is then a dropped duplicate.
-                }
-            }
-        });
-
         await using var announcer = await ConfirmingPublisher.CreateAsync(connection);
         var announcement = new Wire.RunAnnouncement
         {
@@ -124,11 +100,9 @@ public static class DistributedRun
             await announcing.CancelAsync();
             await announce.ContinueWith(_ => { }, TaskScheduler.Default);
             await probe;
-            acks.Writer.Complete();
-            await sendAcks;
+            await consumer.DisposeAsync(); // acknowledges what was stored
         }
 
-        await results.BasicCancelAsync(resultTag);
         if (outcome.Complete)
         {
             announcement.Finished = true;
@@ -176,59 +150,5 @@ public static class DistributedRun
                 await channel.DisposeAsync();
             }
         }
-    }
-
-    private static async Task OnResult(BasicDeliverEventArgs delivery, SweepPlan plan, string runId, RunActors actors,
-        ConcurrentDictionary<ChunkResult, ulong> deliveries, IChannel channel, RunCounters counters, TextWriter log)
-    {
-        object message;
-        try
-        {
-            message = WireMapping.ParseResult(delivery.Body, ChunkEvaluator.ResultBuffers);
-        }
-        catch (Exception ex) when (ex is InvalidProtocolBufferException or MalformedMessageException)
-        {
-            counters.Malformed();
-            log.WriteLine($"sweep: dropped a malformed message on the results queue: {ex.Message}");
-            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: false);
-            return;
-        }
-
-        switch (message)
-        {
-            case ChunkResult result when Fits(result, plan, runId):
-                deliveries[result] = delivery.DeliveryTag;
-                await actors.AggregatorMailbox.Writer.WriteAsync(result);
-                return;
-            case ChunkFailed failed when failed.Item.RunId == runId:
-                await actors.CoordinatorMailbox.Writer.WriteAsync(failed);
-                break;
-            default:
-                counters.Malformed();
-                log.WriteLine("sweep: dropped a result that does not belong to this run or plan");
-                if (message is ChunkResult stray)
-                {
-                    ChunkEvaluator.ResultBuffers.Return(stray.Values);
-                }
-
-                break;
-        }
-
-        await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
-    }
-
-    /// <summary>A result is stored only if it is exactly the chunk the plan defines.</summary>
-    private static bool Fits(ChunkResult result, SweepPlan plan, string runId)
-    {
-        var item = result.Item;
-        if (item.RunId != runId || item.SpecHash != plan.SpecHash || item.Chunk < 0 || item.Chunk >= plan.TotalChunks)
-        {
-            return false;
-        }
-
-        var (model, local) = plan.Locate(item.Chunk);
-        var (start, count) = model.ChunkRange(local);
-        return item.ModelIndex == model.Index && item.Start == start && item.Count == count
-               && result.Evaluations == count * model.InnerLength && result.ObservableCount == model.ObservableIndices.Length;
     }
 }

@@ -81,6 +81,15 @@ public sealed class CoordinatorActor(
                 }
 
                 break;
+            case RedispatchInFlight:
+                // Same attempt: losing a message is not a failure of the chunk.
+                foreach (var (item, _) in _inFlight.Values.ToList())
+                {
+                    Send(item);
+                }
+
+                counters.Redispatched(_inFlight.Count);
+                break;
             case StopRequested stop:
                 _stopReason ??= stop.Reason;
                 break;

@@ -3,7 +3,7 @@ namespace Sweep.Coordinator.Engine;
 /// <summary>Live counts of a run, written by the actors and read by progress reporting (thread-safe).</summary>
 public sealed class RunCounters(long totalChunks, long totalEvaluations)
 {
-    private long _doneChunks, _doneEvaluations, _failedChunks, _retries, _duplicates, _inFlight, _malformed;
+    private long _doneChunks, _doneEvaluations, _failedChunks, _retries, _redispatched, _duplicates, _inFlight, _malformed;
 
     public long TotalChunks { get; } = totalChunks;
 
@@ -16,6 +16,9 @@ public sealed class RunCounters(long totalChunks, long totalEvaluations)
     public long FailedChunks => Interlocked.Read(ref _failedChunks);
 
     public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Chunks sent again because the broker may have lost their results (see <see cref="Sweep.Engine.Messages.RedispatchInFlight"/>).</summary>
+    public long Redispatches => Interlocked.Read(ref _redispatched);
 
     /// <summary>Results dropped because their chunk was already stored (at-least-once delivery).</summary>
     public long DuplicateResults => Interlocked.Read(ref _duplicates);
@@ -66,6 +69,8 @@ public sealed class RunCounters(long totalChunks, long totalEvaluations)
     public void Failed() => Interlocked.Increment(ref _failedChunks);
 
     public void Retried() => Interlocked.Increment(ref _retries);
+
+    public void Redispatched(long chunks) => Interlocked.Add(ref _redispatched, chunks);
 
     public void Duplicate() => Interlocked.Increment(ref _duplicates);
 

@@ -42,6 +42,8 @@ public static class RunMetrics
             description: "Chunks recorded as failed: every attempt failed, or the broker dead-lettered them.");
         meter.CreateObservableCounter("sweep_chunks_retried", () => Long(counters.Retries),
             description: "Chunks dispatched again after a failed attempt or an expired lease.");
+        meter.CreateObservableCounter("sweep_chunks_redispatched", () => Long(counters.Redispatches),
+            description: "Chunks sent again because the broker may have lost their results (connection recovered, results queue lost).");
         meter.CreateObservableCounter("sweep_chunks_duplicate_dropped", () => Long(counters.DuplicateResults),
             description: "Results dropped because their chunk was already stored (at-least-once delivery).");
         meter.CreateObservableCounter("sweep_messages_malformed", () => Long(counters.MalformedMessages),

@@ -36,6 +36,11 @@ public sealed record ChunkStored(long Chunk, int Evaluations, bool Duplicate) : 
 /// <summary>Coordinator → aggregator: the chunk failed on every allowed attempt; record it.</summary>
 public sealed record ChunkAbandoned(long Chunk, int Attempts, string Error) : IAggregatorMessage;
 
+/// <summary>Transport → coordinator: results the broker held may be lost (its connection was recovered,
+/// or the results queue went away); send every in-flight chunk again. Duplicates this makes are dropped
+/// when stored, so a needless redispatch costs only evaluations.</summary>
+public sealed record RedispatchInFlight(string Reason) : ICoordinatorMessage;
+
 /// <summary>Coordinator → itself, periodically: check leases of in-flight chunks.</summary>
 public sealed record LeaseCheck(DateTimeOffset Now) : ICoordinatorMessage;
 

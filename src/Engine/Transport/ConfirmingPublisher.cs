@@ -13,12 +13,19 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
 {
     private readonly IChannel _channel;
     private readonly SemaphoreSlim _one = new(1, 1);
-    private static readonly BasicProperties Persistent = new() { DeliveryMode = DeliveryModes.Persistent, ContentType = "application/x-protobuf" };
+    private readonly BasicProperties _properties;
 
-    private ConfirmingPublisher(IChannel channel) => _channel = channel;
+    private ConfirmingPublisher(IChannel channel, DeliveryModes mode)
+    {
+        _channel = channel;
+        _properties = new BasicProperties { DeliveryMode = mode, ContentType = "application/x-protobuf" };
+    }
 
-    public static async Task<ConfirmingPublisher> CreateAsync(IConnection connection, CancellationToken cancel = default) =>
-        new(await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancel));
+    /// <summary><paramref name="mode"/>: <see cref="DeliveryModes.Transient"/> for messages that may be
+    /// recomputed rather than written to disk (results; see <see cref="RunTopology"/>).</summary>
+    public static async Task<ConfirmingPublisher> CreateAsync(IConnection connection, CancellationToken cancel = default,
+        DeliveryModes mode = DeliveryModes.Persistent) =>
+        new(await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancel), mode);
 
     public IChannel Channel => _channel;
 
@@ -31,7 +38,7 @@ public sealed class ConfirmingPublisher : IAsyncDisposable
             {
                 try
                 {
-                    await _channel.BasicPublishAsync(exchange, routingKey, mandatory: exchange.Length == 0, Persistent, body, cancel);
+                    await _channel.BasicPublishAsync(exchange, routingKey, mandatory: exchange.Length == 0, _properties, body, cancel);
                     return;
                 }
                 catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or PublishException or IOException

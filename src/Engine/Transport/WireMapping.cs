@@ -17,24 +17,27 @@ public static class WireMapping
     public static WorkItem FromWire(Wire.WorkItem item) =>
         new(item.RunId, item.SpecHash, item.Chunk, item.ModelIndex, item.Start, item.Count, item.Attempt);
 
-    public static byte[] Result(ChunkResult result) => new Wire.ResultEnvelope
+    /// <summary>A result as its wire message, written into a buffer rented from <paramref name="pool"/>
+    /// (dispose the returned message to give it back). The values are wrapped, not copied, so a result
+    /// is copied once on its way out and no large array is allocated per chunk.</summary>
+    public static PooledMessage Result(ChunkResult result, ArrayPool<byte> pool) => PooledMessage.Write(new Wire.ResultEnvelope
     {
         Result = new Wire.ChunkResult
         {
             Item = ToWire(result.Item),
             Evaluations = result.Evaluations,
             ObservableCount = result.ObservableCount,
-            Values = ByteString.CopyFrom(result.Values, 0, result.ValueBytes),
-            Status = ByteString.CopyFrom(result.Status),
+            Values = UnsafeByteOperations.UnsafeWrap(result.Values.AsMemory(0, result.ValueBytes)),
+            Status = UnsafeByteOperations.UnsafeWrap(result.Status),
             WorkerId = result.WorkerId,
             ElapsedUs = (long)result.Elapsed.TotalMicroseconds,
         },
-    }.ToByteArray();
+    }, pool);
 
-    public static byte[] Failed(ChunkFailed failed) => new Wire.ResultEnvelope
+    public static PooledMessage Failed(ChunkFailed failed, ArrayPool<byte> pool) => PooledMessage.Write(new Wire.ResultEnvelope
     {
         Failed = new Wire.ChunkFailed { Item = ToWire(failed.Item), Error = failed.Error, WorkerId = failed.WorkerId },
-    }.ToByteArray();
+    }, pool);
 
     /// <summary>A results-queue message as a record; result values land in a pooled buffer.
     /// Throws <see cref="InvalidProtocolBufferException"/> or <see cref="MalformedMessageException"/> on malformed input.</summary>
@@ -61,6 +64,22 @@ public static class WireMapping
                 throw new MalformedMessageException("empty result envelope");
         }
     }
+}
+
+/// <summary>A serialized message in a rented buffer; <see cref="Dispose"/> returns the buffer.</summary>
+public readonly struct PooledMessage(byte[] buffer, int length, ArrayPool<byte> pool) : IDisposable
+{
+    public ReadOnlyMemory<byte> Body => buffer.AsMemory(0, length);
+
+    public static PooledMessage Write(IMessage message, ArrayPool<byte> pool)
+    {
+        int length = message.CalculateSize();
+        byte[] buffer = pool.Rent(length);
+        message.WriteTo(buffer.AsSpan(0, length));
+        return new PooledMessage(buffer, length, pool);
+    }
+
+    public void Dispose() => pool.Return(buffer);
 }
 
 /// <summary>A message that parsed but does not describe a valid chunk.</summary>

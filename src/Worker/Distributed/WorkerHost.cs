@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
@@ -28,6 +29,7 @@ namespace Sweep.Worker.Distributed;
 public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegistry registry, TextWriter log, MetricsHost monitoring,
     long? crashOnChunk = null)
 {
+    // By run id: two runs of one spec (same hash, different run directories) are two runs, sharing a plan.
     private readonly ConcurrentDictionary<string, ActiveRun> _runs = new();
     private readonly ConcurrentDictionary<WorkItem, (ActiveRun Run, ulong Tag)> _deliveries = new(ReferenceEqualityComparer.Instance);
     private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>();
@@ -45,16 +47,17 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
         _connection = connection;
         monitoring.Health.ReadyWhen(() => stop.IsCancellationRequested ? "stopping" : connection.IsOpen ? null : "broker connection lost (recovering)");
         log.WriteLine($"sweep-worker {Id}: connected to {address.Redacted}, concurrency {concurrency}");
-        // One result sender per unit of concurrency, each with its own channel: confirms overlap.
+        // One result sender per unit of concurrency, each with its own channel: confirms overlap. Results
+        // are transient messages: the coordinator has them recomputed if the broker loses them (RunTopology).
         var publishers = new List<ConfirmingPublisher>();
         for (int i = 0; i <= concurrency; i++)
         {
-            publishers.Add(await ConfirmingPublisher.CreateAsync(connection, stop));
+            publishers.Add(await ConfirmingPublisher.CreateAsync(connection, stop, DeliveryModes.Transient));
         }
 
         var metrics = new WorkerMetrics(monitoring.Meter);
         var actors = Enumerable.Range(0, concurrency)
-            .Select(i => new WorkerActor($"{Id}/w{i}", hash => _runs.TryGetValue(hash, out var run) ? run.Plan : null,
+            .Select(i => new WorkerActor($"{Id}/w{i}", PlanFor,
                 _work.Reader, _results.Writer, _failures.Writer, metrics: metrics))
             .Select(actor => Task.Factory.StartNew(() => actor.RunAsync(CancellationToken.None), TaskCreationOptions.LongRunning).Unwrap())
             .ToArray();
@@ -99,6 +102,9 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
         }
     }
 
+    /// <summary>The plan of an active run with this spec hash (work items name their plan by hash).</summary>
+    private SweepPlan? PlanFor(string specHash) => _runs.Values.FirstOrDefault(run => run.Plan.SpecHash == specHash)?.Plan;
+
     private void RegisterGauges(MetricsHost host)
     {
         host.Meter.CreateObservableGauge("sweep_chunks_in_flight", () => (long)_deliveries.Count,
@@ -124,7 +130,7 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
 
         if (announcement.Finished)
         {
-            if (_runs.TryRemove(announcement.SpecHash, out var finished))
+            if (_runs.TryRemove(announcement.RunId, out var finished))
             {
                 await finished.StopConsumingAsync();
                 log.WriteLine($"sweep-worker {Id}: run {announcement.RunId} finished");
@@ -133,16 +139,16 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
             return;
         }
 
-        if (_runs.ContainsKey(announcement.SpecHash) || _work.Reader.Completion.IsCompleted)
+        if (_runs.ContainsKey(announcement.RunId) || _work.Reader.Completion.IsCompleted)
         {
             return;
         }
 
-        SweepPlan plan;
+        SweepPlan? plan = PlanFor(announcement.SpecHash);
         try
         {
             var overrides = new SpecOverrides(Chunk: announcement.ChunkOverride > 0 ? announcement.ChunkOverride : null);
-            plan = SweepPlan.Create(SpecParser.Parse(announcement.SpecText, registry, overrides), registry);
+            plan ??= SweepPlan.Create(SpecParser.Parse(announcement.SpecText, registry, overrides), registry);
         }
         catch (SpecException ex)
         {
@@ -157,16 +163,16 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
         }
 
         var run = new ActiveRun(plan, new RunTopology(announcement.RunId), await _connection!.CreateChannelAsync());
-        if (!_runs.TryAdd(plan.SpecHash, run))
+        if (!_runs.TryAdd(announcement.RunId, run))
         {
             await run.Channel.DisposeAsync();
             return;
         }
 
-        // Prefetch = concurrency: every item a worker holds is being evaluated. A larger prefetch would
-        // hide the broker round trip (~0.2 ms, against chunks of milliseconds) but a worker that dies on
-        // a poison chunk would return its prefetched neighbours too, pushing innocent chunks towards
-        // the work queue's delivery limit.
+        // Prefetch = concurrency: every item a worker holds is being evaluated, so a worker that dies on
+        // a poison chunk returns no prefetched neighbours towards the work queue's delivery limit. A larger
+        // prefetch would only hide the round trip between a result's confirm and the next delivery,
+        // ~0.3 ms against chunks of milliseconds: 2 × concurrency measured no faster (docs/BENCHMARKS.md).
         await run.Channel.BasicQosAsync(0, (ushort)concurrency, global: false);
         var consumer = new AsyncEventingBasicConsumer(run.Channel);
         consumer.ReceivedAsync += (_, delivery) => OnWorkAsync(run, delivery);
@@ -177,7 +183,7 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
         }
         catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
         {
-            _runs.TryRemove(plan.SpecHash, out _); // the run's queues are gone: it finished meanwhile
+            _runs.TryRemove(announcement.RunId, out _); // the run's queues are gone: it finished meanwhile
         }
     }
 
@@ -211,12 +217,13 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
     {
         await foreach (var message in messages.ReadAllAsync())
         {
-            var (item, body) = message switch
+            var (item, wire) = message switch
             {
-                ChunkResult result => (result.Item, WireMapping.Result(result)),
-                ChunkFailed failed => (failed.Item, WireMapping.Failed(failed)),
+                ChunkResult result => (result.Item, WireMapping.Result(result, ArrayPool<byte>.Shared)),
+                ChunkFailed failed => (failed.Item, WireMapping.Failed(failed, ArrayPool<byte>.Shared)),
                 _ => throw new InvalidOperationException($"unexpected message {message}"),
             };
+            using var body = wire;
             if (message is ChunkResult pooled)
             {
                 ChunkEvaluator.ResultBuffers.Return(pooled.Values);
@@ -227,7 +234,7 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
                 continue;
             }
 
-            await publisher.PublishAsync("", delivery.Run.Topology.ResultQueue, body);
+            await publisher.PublishAsync("", delivery.Run.Topology.ResultQueue, body.Body);
             try
             {
                 await delivery.Run.Channel.BasicAckAsync(delivery.Tag, multiple: false);

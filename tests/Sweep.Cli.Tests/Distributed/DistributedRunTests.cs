@@ -111,6 +111,30 @@ public class DistributedRunTests(BrokerFixture broker)
         await Task.Delay(1000);
         await broker.StartAsync();
         Assert.True(await cluster.ExitCode(coordinator, seconds: 300) == 0, cluster.Log(coordinator));
+        Assert.Contains("broker connection recovered; re-sending the chunks in flight", cluster.Log(coordinator)); // transient results were lost
+        AssertLedgerExact(run.RunDir("d"));
+        AssertMatchesEmbedded(run, "d");
+    }
+
+    [Fact]
+    public async Task Losing_the_results_queue_mid_run_has_its_chunks_computed_again()
+    {
+        using var run = new RunHarness(Spec);
+        using var cluster = new DistributedHarness(broker, run);
+        cluster.Worker();
+        cluster.Worker();
+        var coordinator = cluster.Coordinator("d");
+        await cluster.WaitForChunks(coordinator, 300);
+        // As when the queue's node is lost: the results in it are gone and its consumer is cancelled.
+        var factory = new ConnectionFactory { Uri = new Uri(broker.Url) };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeleteAsync(ResultQueue(run.RunDir("d")), ifUnused: false, ifEmpty: false);
+        }
+
+        Assert.True(await cluster.ExitCode(coordinator) == 0, cluster.Log(coordinator));
+        Assert.Contains("the broker cancelled the results consumer", cluster.Log(coordinator));
         AssertLedgerExact(run.RunDir("d"));
         AssertMatchesEmbedded(run, "d");
     }
@@ -146,7 +170,7 @@ public class DistributedRunTests(BrokerFixture broker)
     }
 
     [Fact]
-    public async Task Two_runs_share_one_broker_and_both_complete_correctly()
+    public async Task Three_runs_share_one_broker_and_all_complete_correctly_two_of_them_of_one_spec()
     {
         using var first = new RunHarness(Spec);
         using var second = new RunHarness(Spec.Replace("values: [50]", "values: [20]"));
@@ -156,10 +180,13 @@ public class DistributedRunTests(BrokerFixture broker)
         cluster.Worker();
         var a = cluster.Coordinator("a");
         var b = other.Coordinator("b");
+        var c = cluster.Coordinator("c"); // same spec as "a" (same hash), another run directory: another run
         Assert.True(await cluster.ExitCode(a) == 0, cluster.Log(a));
         Assert.True(await other.ExitCode(b) == 0, other.Log(b));
+        Assert.True(await cluster.ExitCode(c) == 0, cluster.Log(c));
         AssertMatchesEmbedded(first, "a");
         AssertMatchesEmbedded(second, "b");
+        AssertMatchesEmbedded(first, "c");
     }
 
     [Fact]
