@@ -126,12 +126,7 @@ public class DistributedRunTests(BrokerFixture broker)
         var coordinator = cluster.Coordinator("d");
         await cluster.WaitForChunks(coordinator, 300);
         // As when the queue's node is lost: the results in it are gone and its consumer is cancelled.
-        var factory = new ConnectionFactory { Uri = new Uri(broker.Url) };
-        await using (var connection = await factory.CreateConnectionAsync())
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.QueueDeleteAsync(ResultQueue(run.RunDir("d")), ifUnused: false, ifEmpty: false);
-        }
+        await OnBroker(channel => channel.QueueDeleteAsync(ResultQueue(run.RunDir("d")), ifUnused: false, ifEmpty: false));
 
         Assert.True(await cluster.ExitCode(coordinator) == 0, cluster.Log(coordinator));
         Assert.Contains("the broker cancelled the results consumer", cluster.Log(coordinator));
@@ -215,15 +210,21 @@ public class DistributedRunTests(BrokerFixture broker)
         }
     }
 
-    private async Task PublishGarbage(string queue)
+    private Task PublishGarbage(string queue) => OnBroker(async channel =>
     {
-        var factory = new ConnectionFactory { Uri = new Uri(broker.Url) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
         foreach (byte[] body in new[] { "not protobuf"u8.ToArray(), new byte[] { 0x0A, 0xFF, 0xFF }, new byte[] { 0x0A, 0x00 } })
         {
             await channel.BasicPublishAsync("", queue, body);
         }
+    });
+
+    /// <summary>Does something to the broker from outside the run, as an operator or a failure would.</summary>
+    private async Task OnBroker(Func<IChannel, Task> action)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(broker.Url) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await action(channel);
     }
 
     private static string ResultQueue(string runDir) => new Sweep.Engine.Transport.RunTopology(RunHarness.RunId(runDir)).ResultQueue;
