@@ -3,8 +3,9 @@ using System.Text.Json;
 
 namespace Sweep.Physics.Tests;
 
-/// <summary>Loads the mpmath reference files: shared/reference (copied next to the tests at build
-/// time) and the dense Bose grid in Data/. A missing file fails the test, never skips it.</summary>
+/// <summary>Loads the mpmath reference files of this project: Reference/ (tools/gen_reference.py) and
+/// the dense Bose grid in Data/ (tools/gen_bose_tables.py), copied next to the tests at build time.
+/// A missing file fails the test, never skips it.</summary>
 internal static class ReferenceData
 {
     public static JsonElement Physics => Load(Path.Combine("Reference", "physics-reference.json"));
@@ -27,7 +28,7 @@ internal static class ReferenceData
         if (!File.Exists(path))
         {
             throw new FileNotFoundException(
-                $"reference file {relative} not found next to the tests; shared/reference must sit beside the repository", path);
+                $"reference file {relative} not found next to the tests (it is committed under tests/Sweep.Physics.Tests; rebuild)", path);
         }
 
         return JsonDocument.Parse(File.ReadAllText(path)).RootElement;
