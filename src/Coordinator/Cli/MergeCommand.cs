@@ -48,19 +48,31 @@ public static class MergeCommand
                                             "'sweep status' on each shows which): rerun them, or pass --allow-partial to merge what there is");
         }
 
+        bool created = !Directory.Exists(output);
         using var store = RunDirectory.OpenForRun(output, plan, chunkOverride, force, out bool existed);
         long added = 0, duplicates = 0, differing = 0;
-        foreach (string input in inputs)
+        try
         {
-            var counts = store.MergeStored(Path.Combine(input, RunStore.FileName));
-            added += counts.Added;
-            duplicates += counts.AlreadyStored;
-            differing += counts.Differing;
-        }
+            foreach (string input in inputs)
+            {
+                var counts = MergeInput(store, input, s => s.MergeStored(Path.Combine(input, RunStore.FileName)));
+                added += counts.Added;
+                duplicates += counts.AlreadyStored;
+                differing += counts.Differing;
+            }
 
-        foreach (string input in inputs)
+            foreach (string input in inputs)
+            {
+                MergeInput(store, input, s => s.MergeFailures(Path.Combine(input, RunStore.FileName)));
+            }
+        }
+        catch (RunDirectoryException) when (created)
         {
-            store.MergeFailures(Path.Combine(input, RunStore.FileName));
+            // A damaged input found while copying: an output this merge created is removed again
+            // (every input was only read).
+            store.Dispose();
+            Directory.Delete(output, recursive: true);
+            throw;
         }
 
         var ledger = store.Summary();
@@ -129,5 +141,18 @@ public static class MergeCommand
         }
 
         return count;
+    }
+
+    /// <summary>One input's part of the merge; an input SQLite cannot copy is reported as damaged.</summary>
+    private static T MergeInput<T>(RunStore store, string input, Func<RunStore, T> merge)
+    {
+        try
+        {
+            return merge(store);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            throw RunStore.Damaged(Path.Combine(input, RunStore.FileName), ex);
+        }
     }
 }

@@ -14,6 +14,8 @@ public static class SweepCli
     public const string ExitCodeHelp =
         "Exit codes: 0 ok, 64 usage error, 65 invalid data, 69 service unavailable, 70 internal error, 130 cancelled.";
 
+    private const int SqliteCorrupt = 11, SqliteNotADatabase = 26;
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var io = new CommandIO(stdout, stderr, stdin, ModelRegistry.Default);
@@ -56,6 +58,12 @@ public static class SweepCli
         catch (Exception ex) when (ex is SpecException or RunDirectoryException)
         {
             stderr.WriteLine($"sweep: {ex.Message}");
+            return ExitCodes.DataError;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        {
+            // Damage found after a store was opened (a page read mid-export): bad data, not a bug.
+            stderr.WriteLine($"sweep: a run store is damaged (SQLite: {ex.Message.TrimEnd('.')}); nothing was changed");
             return ExitCodes.DataError;
         }
         catch (Exception ex)

@@ -39,13 +39,21 @@ public sealed class ExportLayout(ModelPlan plan)
     public string WriteFile(string directory, string extension, Action<Stream> write)
     {
         string path = Path.Combine(directory, Plan.Model.Name + extension), temporary = path + ".partial";
-        using (var stream = File.Create(temporary))
+        try
         {
-            write(stream);
-        }
+            using (var stream = File.Create(temporary))
+            {
+                write(stream);
+            }
 
-        File.Move(temporary, path, overwrite: true);
-        return path;
+            File.Move(temporary, path, overwrite: true);
+            return path;
+        }
+        catch
+        {
+            File.Delete(temporary); // a failed export leaves no partial file behind
+            throw;
+        }
     }
 
     /// <summary>Fills <paramref name="destination"/> with observable <paramref name="observable"/> of the
@@ -62,7 +70,9 @@ public sealed class ExportLayout(ModelPlan plan)
     {
         if (store.ReadStatus(chunk) is { } status)
         {
-            return status;
+            return status.Length == evaluations
+                ? status
+                : throw new RunDirectoryException($"chunk {chunk} in the run store is damaged: {status.Length} status bytes for {evaluations} points");
         }
 
         var missing = new byte[evaluations];

@@ -76,10 +76,24 @@ public sealed record Manifest
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>The manifest, or null if there is none; a damaged one raises <see cref="RunDirectoryException"/>.</summary>
     public static Manifest? Read(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        return File.Exists(path) ? JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), Json) : null;
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), Json)
+                   ?? throw new RunDirectoryException($"'{path}' is damaged: it holds null");
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            throw new RunDirectoryException($"'{path}' is damaged: {ex.Message.Split('\n')[0].TrimEnd('.')}");
+        }
     }
 
     private static readonly JsonSerializerOptions Json = new()

@@ -22,7 +22,7 @@ public static class RunDirectory
         resumed = false;
         if (File.Exists(database))
         {
-            var store = RunStore.Open(database, writer: true);
+            var store = RunStore.OpenExisting(database, writer: true);
             string? hash = store.GetMeta("spec_hash"), storedShard = store.GetMeta("shard");
             if (hash == plan.SpecHash && storedShard == shard?.ToString())
             {
@@ -81,7 +81,7 @@ public static class RunDirectory
     {
         string database = Path.Combine(directory, RunStore.FileName);
         return File.Exists(database)
-            ? RunStore.Open(database)
+            ? RunStore.OpenExisting(database)
             : throw new RunDirectoryException($"'{directory}' is not a sweep run directory (no {RunStore.FileName})");
     }
 }

@@ -18,6 +18,7 @@ public sealed class RunStore : IDisposable
 
     private readonly SqliteConnection _connection;
     private WalCheckpointer? _checkpointer;
+    private bool _disposed;
 
     private RunStore(SqliteConnection connection) => _connection = connection;
 
@@ -61,6 +62,59 @@ public sealed class RunStore : IDisposable
 
         return store;
     }
+
+    /// <summary>Opens an existing run's database, checked to be a sweep run store before anything
+    /// reads or writes it. Readers (<paramref name="writer"/> false: status, export, merge inputs)
+    /// open it read-only, so a damaged directory is never changed by looking at it. A file that is
+    /// not a database, is damaged or lacks the run's tables raises <see cref="RunDirectoryException"/>.</summary>
+    public static RunStore OpenExisting(string path, bool writer = false)
+    {
+        var reader = OpenChecked(path);
+        if (!writer)
+        {
+            return reader;
+        }
+
+        // Checked read-only first: opening for writing would initialise an empty or foreign file.
+        reader.Dispose();
+        try
+        {
+            return Open(path, writer: true);
+        }
+        catch (SqliteException ex)
+        {
+            throw Damaged(path, ex);
+        }
+    }
+
+    private static RunStore OpenChecked(string path)
+    {
+        RunStore? store = null;
+        try
+        {
+            var builder = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadOnly };
+            var connection = new SqliteConnection(builder.ToString());
+            store = new RunStore(connection);
+            connection.Open();
+            store.Execute("PRAGMA busy_timeout = 10000;");
+            using var tables = store.Command("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'chunks', 'results')");
+            if ((long)tables.ExecuteScalar()! != 3 || store.GetMeta("spec_hash") is null)
+            {
+                throw new RunDirectoryException($"'{path}' is not a sweep run store (its tables or spec hash are missing)");
+            }
+
+            return store;
+        }
+        catch (Exception ex) when (ex is SqliteException or RunDirectoryException)
+        {
+            store?.Dispose();
+            throw ex as RunDirectoryException ?? Damaged(path, (SqliteException)ex);
+        }
+    }
+
+    /// <summary>The error for a store SQLite cannot read: it names the file and leaves it as it is.</summary>
+    public static RunDirectoryException Damaged(string path, SqliteException ex) =>
+        new($"'{path}' is damaged or not a sweep run store (SQLite: {ex.Message.TrimEnd('.')}); it was left as it is");
 
     public string? GetMeta(string key)
     {
@@ -258,14 +312,28 @@ public sealed class RunStore : IDisposable
     /// <paramref name="destination"/> (its length = the chunk's evaluations). False if not stored.</summary>
     public bool ReadObservable(long chunk, int observable, Span<double> destination)
     {
-        using var command = Command("SELECT rowid FROM results WHERE chunk = $chunk", ("$chunk", chunk));
-        if (command.ExecuteScalar() is not long rowid)
+        using var command = Command("SELECT rowid, typeof(observables) FROM results WHERE chunk = $chunk", ("$chunk", chunk));
+        using var row = command.ExecuteReader();
+        if (!row.Read())
         {
             return false;
         }
 
+        long rowid = row.GetInt64(0);
+        if (row.GetString(1) != "blob")
+        {
+            // SQLite reads a row whose overflow pages were cut off (a truncated file) as NULL.
+            throw new RunDirectoryException($"chunk {chunk} in the run store is damaged: its results read as {row.GetString(1)}");
+        }
+
         using var blob = new SqliteBlob(_connection, "results", "observables", rowid, readOnly: true);
-        blob.Seek((long)observable * destination.Length * sizeof(double), SeekOrigin.Begin);
+        long slice = (long)destination.Length * sizeof(double), offset = observable * slice;
+        if (slice == 0 || blob.Length % slice != 0 || offset + slice > blob.Length)
+        {
+            throw new RunDirectoryException($"chunk {chunk} in the run store is damaged: {blob.Length} bytes of results, not whole observables of {destination.Length} points");
+        }
+
+        blob.Seek(offset, SeekOrigin.Begin);
         blob.ReadExactly(MemoryMarshal.AsBytes(destination));
         return true;
     }
@@ -277,16 +345,27 @@ public sealed class RunStore : IDisposable
         return command.ExecuteScalar() as byte[];
     }
 
-    /// <summary>Stops background checkpoints, folds the whole WAL into the database and closes.</summary>
+    /// <summary>Stops background checkpoints, folds the whole WAL into the database and closes (once).</summary>
     public void Dispose()
     {
-        if (_checkpointer is not null)
+        if (_disposed)
         {
-            _checkpointer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            Execute("PRAGMA wal_checkpoint(TRUNCATE);");
+            return;
         }
 
-        _connection.Dispose();
+        _disposed = true;
+        try
+        {
+            if (_checkpointer is not null)
+            {
+                _checkpointer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                Execute("PRAGMA wal_checkpoint(TRUNCATE);");
+            }
+        }
+        finally
+        {
+            _connection.Dispose(); // also when a damaged store fails its checkpoint
+        }
     }
 
     private void Execute(string sql)

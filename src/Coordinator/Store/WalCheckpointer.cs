@@ -26,9 +26,18 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     public WalCheckpointer(string connectionString)
     {
         _connection = new SqliteConnection(connectionString);
-        _connection.Open();
-        _pageSize = (long)Scalar("PRAGMA page_size")!;
-        Scalar("PRAGMA busy_timeout = 30000");
+        try
+        {
+            _connection.Open();
+            _pageSize = (long)Scalar("PRAGMA page_size")!;
+            Scalar("PRAGMA busy_timeout = 30000");
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+
         _loop = Task.Run(LoopAsync);
     }
 
@@ -70,8 +79,14 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _loop;
-        _stop.Dispose();
-        await _connection.DisposeAsync();
+        try
+        {
+            await _loop; // rethrows a checkpoint that failed (a damaged store)
+        }
+        finally
+        {
+            _stop.Dispose();
+            await _connection.DisposeAsync();
+        }
     }
 }
