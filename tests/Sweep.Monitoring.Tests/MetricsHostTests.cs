@@ -107,4 +107,26 @@ public class MetricsHostTests
         Assert.ThrowsAny<ArgumentException>(() => factory.CreateCounter("sweep.points", ""));
         Assert.ThrowsAny<ArgumentException>(() => factory.CreateCounter("sweep_points_total", "", ["bad-label"]));
     }
+
+    [Fact]
+    public async Task Process_metrics_from_procfs_agree_with_what_dotnet_reports()
+    {
+        await using var host = new MetricsHost("run");
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var opened = Enumerable.Range(0, 50).Select(_ => File.OpenRead("/proc/self/stat")).ToList();
+        try
+        {
+            var text = Exposition.Parse(await host.ScrapeAsync());
+            Assert.InRange(text.Value("process_threads"), self.Threads.Count - 10, self.Threads.Count + 10);
+            Assert.InRange(text.Value("process_resident_memory_bytes"), 0.5 * self.WorkingSet64, 2.0 * self.WorkingSet64);
+            Assert.InRange(text.Value("process_virtual_memory_bytes"), 0.5 * self.VirtualMemorySize64, 2.0 * self.VirtualMemorySize64);
+            Assert.InRange(text.Value("process_open_fds"), Directory.GetFiles("/proc/self/fd").Length - 10, Directory.GetFiles("/proc/self/fd").Length + 10);
+            Assert.True(text.Value("process_open_fds") >= 50);
+            Assert.InRange(text.Value("process_cpu_seconds_total"), 0.5 * self.TotalProcessorTime.TotalSeconds, 2.0 * self.TotalProcessorTime.TotalSeconds + 1);
+        }
+        finally
+        {
+            opened.ForEach(f => f.Dispose());
+        }
+    }
 }
