@@ -92,11 +92,16 @@ public class MetricsHostTests
         Assert.True(text.Value("dotnet_gc_pause_seconds_total") >= 0);
         Assert.True(text.Value("dotnet_threadpool_threads") >= 0);
 
+        var build = Assert.Single(text.Samples, s => s.Name == "sweep_build_info");
+        Assert.Equal(1, build.Value);
+        Assert.Matches(@"^\d+\.\d+\.\d+$", build.Labels["version"]);
+        Assert.Equal(Environment.Version.ToString(), build.Labels["dotnet_version"]);
+
         // Only our own families: the library's DotNetStats, EventCounter and Meter adapters stay off.
         Assert.Equal(
             ["dotnet_gc_allocated_bytes_total", "dotnet_gc_collections_total", "dotnet_gc_heap_size_bytes", "dotnet_gc_pause_seconds_total",
              "dotnet_threadpool_threads", "process_cpu_seconds_total", "process_open_fds", "process_resident_memory_bytes",
-             "process_start_time_seconds", "process_threads", "process_virtual_memory_bytes"],
+             "process_start_time_seconds", "process_threads", "process_virtual_memory_bytes", "sweep_build_info"],
             text.Types.Keys.Order(StringComparer.Ordinal));
     }
 
