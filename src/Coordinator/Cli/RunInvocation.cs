@@ -95,7 +95,7 @@ public sealed class RunInvocation
 
         manifest.Write(directory);
 
-        RunMetrics.Register(monitoring.Meter, store.GetMeta("run_id") ?? plan.SpecHash[..16], plan, counters);
+        RunMetrics.Register(monitoring, store.GetMeta("run_id") ?? plan.SpecHash[..16], plan, counters);
         monitoring.Health.ReadyWhen(() => null);
 
         using var stop = new CancellationTokenSource();

@@ -33,8 +33,8 @@ public static class DistributedRun
     public static async Task<RunOutcome> ExecuteAsync(SweepPlan plan, RunStore store, IConnection connection, RunOptions options,
         RunCounters counters, MetricsHost monitoring, TextWriter log, CancellationToken stop)
     {
-        monitoring.Meter.CreateObservableGauge("sweep_broker_connected", () => connection.IsOpen ? 1L : 0L,
-            description: "1 while the connection to the broker is open, 0 while it is down or recovering.");
+        monitoring.ObservedGauge("sweep_broker_connected", "1 while the connection to the broker is open, 0 while it is down or recovering.",
+            () => connection.IsOpen ? 1 : 0);
         monitoring.Health.ReadyWhen(() => connection.IsOpen ? null : "broker connection lost (recovering)");
         string runId = store.GetMeta("run_id") ?? throw new RunDirectoryException("the run store has no run id");
         var topology = new RunTopology(runId);

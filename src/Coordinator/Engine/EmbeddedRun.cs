@@ -18,7 +18,7 @@ public static class EmbeddedRun
     {
         var actors = new RunActors(plan, store.GetMeta("run_id") ?? plan.SpecHash[..16], store, options, counters);
         counters.ObserveWork(() => actors.Work.Reader.Count, () => options.Workers);
-        var metrics = new WorkerMetrics(monitoring.Meter);
+        var metrics = new WorkerMetrics(monitoring);
         using var abort = new CancellationTokenSource();
         var workers = Enumerable.Range(0, options.Workers)
             .Select(i => new WorkerActor($"{Environment.MachineName}/{Environment.ProcessId}/w{i}", _ => plan,

@@ -1,18 +1,23 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
 
 namespace Sweep.Monitoring.Http;
 
 /// <summary>
-/// Kestrel serving <c>/metrics</c> (Prometheus text 0.0.4), <c>/healthz</c> and <c>/readyz</c>,
-/// nothing else. Built on the empty host builder: no configuration files from the working
-/// directory, no logging to stdout (stdout belongs to the command's output).
+/// Kestrel serving <c>/metrics</c> (prometheus-net's middleware: the text format 0.0.4, or
+/// OpenMetrics when the scraper asks for it), <c>/healthz</c> and <c>/readyz</c> (ASP.NET Core
+/// health checks), nothing else. Built on the empty host builder: no configuration files from the
+/// working directory, no logging to stdout (stdout belongs to the command's output).
 /// </summary>
 public sealed class MetricsServer : IAsyncDisposable
 {
+    private const string ReadinessTag = "ready";
+
     private readonly WebApplication _app;
 
     private MetricsServer(WebApplication app, Uri url)
@@ -24,12 +29,18 @@ public sealed class MetricsServer : IAsyncDisposable
     /// <summary>The address actually bound (with the port chosen when 0 was asked).</summary>
     public Uri Url { get; }
 
-    public static async Task<MetricsServer> StartAsync(MetricsAddress address, Func<string> scrape, Health health, CancellationToken cancel = default)
+    public static async Task<MetricsServer> StartAsync(MetricsAddress address, CollectorRegistry registry, Health health, CancellationToken cancel = default)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(address.Host, address.Port));
+        builder.Services.AddRouting().AddLogging(); // logging without providers: the health check service wants a logger
+        builder.Services.AddHealthChecks().AddCheck("ready", new ReadinessCheck(health), tags: [ReadinessTag]);
         var app = builder.Build();
-        app.Run(context => Handle(context, scrape, health));
+        app.MapMetrics(settings => settings.Registry = registry);
+        // Liveness runs no check (a probe that followed the broker would have Kubernetes restart every
+        // worker while the broker restarts); readiness is the owner's check.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteOk });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessTag), ResponseWriter = WriteReadiness });
         try
         {
             await app.StartAsync(cancel);
@@ -45,32 +56,18 @@ public sealed class MetricsServer : IAsyncDisposable
         return new MetricsServer(app, url);
     }
 
-    private static Task Handle(HttpContext context, Func<string> scrape, Health health)
+    private static Task WriteOk(HttpContext context, HealthReport report)
     {
-        var response = context.Response;
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
-        {
-            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            return Task.CompletedTask;
-        }
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("ok\n");
+    }
 
-        switch (context.Request.Path.Value)
-        {
-            case "/metrics":
-                response.ContentType = Exposition.PrometheusText.ContentType;
-                return response.WriteAsync(scrape());
-            case "/healthz":
-                response.ContentType = "text/plain; charset=utf-8";
-                return response.WriteAsync("ok\n");
-            case "/readyz":
-                response.ContentType = "text/plain; charset=utf-8";
-                string? reason = health.NotReadyReason;
-                response.StatusCode = reason is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-                return response.WriteAsync(reason is null ? "ready\n" : $"not ready: {reason}\n");
-            default:
-                response.StatusCode = StatusCodes.Status404NotFound;
-                return response.WriteAsync("not found: try /metrics, /healthz or /readyz\n");
-        }
+    private static Task WriteReadiness(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(report.Status == HealthStatus.Healthy
+            ? "ready\n"
+            : $"not ready: {string.Join("; ", report.Entries.Values.Select(e => e.Description))}\n");
     }
 
     public async ValueTask DisposeAsync()
@@ -78,6 +75,12 @@ public sealed class MetricsServer : IAsyncDisposable
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2)); // a scrape in progress gets this long
         await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
+    }
+
+    private sealed class ReadinessCheck(Health health) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(health.NotReadyReason is { } reason ? HealthCheckResult.Unhealthy(reason) : HealthCheckResult.Healthy());
     }
 }
 

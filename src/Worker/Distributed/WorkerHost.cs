@@ -55,7 +55,7 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
             publishers.Add(await ConfirmingPublisher.CreateAsync(connection, stop, DeliveryModes.Transient));
         }
 
-        var metrics = new WorkerMetrics(monitoring.Meter);
+        var metrics = new WorkerMetrics(monitoring);
         var actors = Enumerable.Range(0, concurrency)
             .Select(i => new WorkerActor($"{Id}/w{i}", PlanFor,
                 _work.Reader, _results.Writer, _failures.Writer, metrics: metrics))
@@ -107,12 +107,11 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
 
     private void RegisterGauges(MetricsHost host)
     {
-        host.Meter.CreateObservableGauge("sweep_chunks_in_flight", () => (long)_deliveries.Count,
-            description: "Chunks this process holds: received from the broker and not yet acknowledged.");
-        host.Meter.CreateObservableGauge("sweep_worker_concurrency", () => (long)concurrency, description: "Chunks this worker evaluates at once.");
-        host.Meter.CreateObservableGauge("sweep_worker_runs", () => (long)_runs.Count, description: "Runs this worker currently serves.");
-        host.Meter.CreateObservableGauge("sweep_broker_connected", () => _connection?.IsOpen == true ? 1L : 0L,
-            description: "1 while the connection to the broker is open, 0 while it is down or recovering.");
+        host.ObservedGauge("sweep_chunks_in_flight", "Chunks this process holds: received from the broker and not yet acknowledged.", () => _deliveries.Count);
+        host.ObservedGauge("sweep_worker_concurrency", "Chunks this worker evaluates at once.", () => concurrency);
+        host.ObservedGauge("sweep_worker_runs", "Runs this worker currently serves.", () => _runs.Count);
+        host.ObservedGauge("sweep_broker_connected", "1 while the connection to the broker is open, 0 while it is down or recovering.",
+            () => _connection?.IsOpen == true ? 1 : 0);
     }
 
     private async Task OnAnnouncementAsync(ReadOnlyMemory<byte> body)

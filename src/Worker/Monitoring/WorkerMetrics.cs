@@ -1,5 +1,5 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using Prometheus;
+using Sweep.Monitoring;
 
 namespace Sweep.Worker.Monitoring;
 
@@ -13,17 +13,20 @@ public sealed class WorkerMetrics
     /// <summary>Chunk evaluation times span a millisecond (small mtj chunks) to minutes (a pumped spin chain).</summary>
     public static readonly double[] DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
-    private readonly Counter<long> _points, _chunks, _failures;
-    private readonly Histogram<double> _duration;
+    private static readonly string[] LabelNames = ["model", "run"];
 
-    public WorkerMetrics(Meter meter)
+    private readonly Counter _points, _chunks, _failures;
+    private readonly Histogram _duration;
+
+    public WorkerMetrics(MetricsHost host)
     {
-        _points = meter.CreateCounter<long>("sweep_points_evaluated", description: "Points (outer point × inner grid value) evaluated by this process.");
-        _chunks = meter.CreateCounter<long>("sweep_chunks_evaluated", description: "Chunks evaluated by this process (a redelivered chunk counts again).");
-        _failures = meter.CreateCounter<long>("sweep_chunk_evaluation_failures",
-            description: "Chunk evaluations that threw (the coordinator retries them up to --max-attempts).");
-        _duration = meter.CreateHistogram("sweep_chunk_duration_seconds", unit: "s", description: "Wall time to evaluate one chunk, in seconds.",
-            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        var factory = host.Factory;
+        _points = factory.CreateCounter("sweep_points_evaluated_total", "Points (outer point × inner grid value) evaluated by this process.", LabelNames);
+        _chunks = factory.CreateCounter("sweep_chunks_evaluated_total", "Chunks evaluated by this process (a redelivered chunk counts again).", LabelNames);
+        _failures = factory.CreateCounter("sweep_chunk_evaluation_failures_total",
+            "Chunk evaluations that threw (the coordinator retries them up to --max-attempts).", LabelNames);
+        _duration = factory.CreateHistogram("sweep_chunk_duration_seconds", "Wall time to evaluate one chunk, in seconds.", LabelNames,
+            new HistogramConfiguration { Buckets = DurationBuckets });
     }
 
     /// <summary>Creates the run's counters at 0 for each model, so that rates and increases see a
@@ -32,22 +35,18 @@ public sealed class WorkerMetrics
     {
         foreach (string model in models)
         {
-            var labels = Labels(run, model);
-            _points.Add(0, labels);
-            _chunks.Add(0, labels);
-            _failures.Add(0, labels);
+            _points.WithLabels(model, run).Publish();
+            _chunks.WithLabels(model, run).Publish();
+            _failures.WithLabels(model, run).Publish();
         }
     }
 
     public void Evaluated(string run, string model, int points, TimeSpan elapsed)
     {
-        var labels = Labels(run, model);
-        _points.Add(points, labels);
-        _chunks.Add(1, labels);
-        _duration.Record(elapsed.TotalSeconds, labels);
+        _points.WithLabels(model, run).Inc(points);
+        _chunks.WithLabels(model, run).Inc();
+        _duration.WithLabels(model, run).Observe(elapsed.TotalSeconds);
     }
 
-    public void Failed(string run, string model) => _failures.Add(1, Labels(run, model));
-
-    private static TagList Labels(string run, string model) => new() { { "run", run }, { "model", model } };
+    public void Failed(string run, string model) => _failures.WithLabels(model, run).Inc();
 }

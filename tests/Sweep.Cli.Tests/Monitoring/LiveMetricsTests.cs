@@ -57,7 +57,7 @@ public partial class LiveMetricsTests(BrokerFixture broker)
         Assert.NotNull(Sample(coordinatorText, "sweep_work_queue_depth"));
         Assert.Equal(1, Sample(coordinatorText, "sweep_broker_connected"));
         Assert.Contains("role=\"worker\"", workerText);
-        Assert.Contains("sweep_chunk_duration_seconds_bucket{role=\"worker\",model=\"spin-chain\",run=\"", workerText);
+        Assert.Matches("sweep_chunk_duration_seconds_bucket\\{model=\"spin-chain\",run=\"[0-9a-f]+\",role=\"worker\",le=\"0.5\"\\} ", workerText);
         Assert.Equal(1, Sample(workerText, "sweep_worker_concurrency"));
 
         using var ready = await Http.GetAsync(new Uri(workerUrl, "/readyz"));
