@@ -26,6 +26,7 @@ public static class PlotCommand
         var heatmap = new Option<string?>("--heatmap") { Description = "Dimension on the y axis of a heatmap of the observable (colour bar with its unit)" };
         var at = new Option<string[]>("--at") { Description = "Fix a dimension: NAME=VALUE (nearest grid value, said in the title); repeatable", AllowMultipleArgumentsPerToken = false };
         var log = new Option<string?>("--log") { Description = "Log-scaled axes, comma-separated from x, y, z (colour); default: where the spec's grid is log-spaced" };
+        var range = new Option<string?>("--range") { Description = "Values shown: MIN,MAX (y of lines, colour of a heatmap; outside is clipped)" };
         var title = new Option<string?>("--title") { Description = "Title (default: observable vs x at the fixed values)" };
         var width = new Option<int>("--width") { Description = "Image width in pixels", DefaultValueFactory = _ => PlotRenderer.DefaultWidth };
         var height = new Option<int>("--height") { Description = "Image height in pixels", DefaultValueFactory = _ => PlotRenderer.DefaultHeight };
@@ -33,7 +34,7 @@ public static class PlotCommand
         var command = new Command("plot", "Plot a run's results: lines against one dimension (a family of curves over another), or a heatmap over two; " +
                                           "points that are not ok are gaps or hatched cells, never numbers. Works while the run is still going.")
         {
-            run, output, all, format, model, y, x, curves, heatmap, at, log, title, width, height, data,
+            run, output, all, format, model, y, x, curves, heatmap, at, log, range, title, width, height, data,
         };
         command.SetAction(parse =>
         {
@@ -90,6 +91,11 @@ public static class PlotCommand
             if (parse.GetValue(log) is { } logAxes)
             {
                 request.Add("log", List(logAxes));
+            }
+
+            if (parse.GetValue(range) is { } shown)
+            {
+                request.Add("range", List(shown));
             }
 
             if (parse.GetValue(at) is { Length: > 0 } fixes)

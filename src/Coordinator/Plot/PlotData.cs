@@ -21,6 +21,7 @@ public sealed record PlotData(
     PlotAxis? Z,
     IReadOnlyList<PlotSeries> Series,
     IReadOnlyList<FixedDimension> Fixed,
+    Sweep.Engine.Spec.FigureRange? Range,
     IReadOnlyDictionary<string, int> Gaps)
 {
     public const string Lines = "lines";
@@ -84,7 +85,7 @@ public sealed record PlotData(
         }
 
         return new PlotData(figure.Name, plan.Model.Name, heatmap ? Heatmap : Lines, title, figure.Caption, xAxis, yAxis, heatmap ? observableAxis : null,
-            series, slice.FixedDimensions, gaps);
+            series, slice.FixedDimensions, figure.Range, gaps);
     }
 
     /// <summary>"h (energy)"; a dimensionless quantity is its name alone.</summary>

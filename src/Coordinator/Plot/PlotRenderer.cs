@@ -99,6 +99,11 @@ public static class PlotRenderer
             }
         }
 
+        if (data.Range is { } range)
+        {
+            plot.Axes.SetLimitsY(Scale(range.Min, data.Y.Log), Scale(range.Max, data.Y.Log));
+        }
+
         AddGapLegend(plot, data, hatched: false);
     }
 
@@ -129,6 +134,11 @@ public static class PlotRenderer
         heatmap.NaNCellColor = Colors.White;
         heatmap.FlipVertically = true; // row 0 (the first y value) at the bottom
         heatmap.Extent = new CoordinateRect(cx[0], cx[^1], cy[0], cy[^1]); // cell centres: ScottPlot adds the half cells
+        if (data.Range is { } range)
+        {
+            heatmap.ManualRange = new ScottPlot.Range(Scale(range.Min, logZ), Scale(range.Max, logZ));
+        }
+
         var bar = plot.Add.ColorBar(heatmap);
         bar.Label = logZ ? $"log10 {data.Z.Label}" : data.Z.Label;
 

@@ -10,7 +10,7 @@ namespace Sweep.Engine.Spec;
 /// not draw must have one value or be fixed by <c>at</c>. Errors name the field, e.g. <c>figures[2].x</c>.</summary>
 public static partial class FigureParser
 {
-    private static readonly string[] Keys = ["name", "model", "y", "x", "curves", "heatmap", "at", "log", "title", "caption"];
+    private static readonly string[] Keys = ["name", "model", "y", "x", "curves", "heatmap", "at", "log", "range", "title", "caption"];
     private static readonly string[] LogAxes = ["x", "y", "z"];
 
     public static List<FigureSpec> Parse(YamlNode node, SweepSpec spec, List<Model> models)
@@ -156,9 +156,22 @@ public static partial class FigureParser
             }
         }
 
+        FigureRange? range = null;
+        if (entries.TryGetValue("range", out var rangeNode))
+        {
+            var ends = Sequence(rangeNode, $"{field}.range");
+            double lo = ends.Count == 2 ? Number(ends[0], $"{field}.range") : double.NaN, hi = ends.Count == 2 ? Number(ends[1], $"{field}.range") : double.NaN;
+            if (!(lo < hi))
+            {
+                throw Error(rangeNode, $"{field}.range", "expected [min, max] with min < max: the range of the values shown (y of lines, colour of a heatmap)");
+            }
+
+            range = new FigureRange(lo, hi);
+        }
+
         string? title = entries.TryGetValue("title", out var t) ? String(t, $"{field}.title") : null;
         string? caption = entries.TryGetValue("caption", out var c) ? String(c, $"{field}.caption") : null;
-        return new FigureSpec(name, model.Name, ys.Select(y => y.Name).ToArray(), x, curves, heatmap, at, log, title, caption);
+        return new FigureSpec(name, model.Name, ys.Select(y => y.Name).ToArray(), x, curves, heatmap, at, log, range, title, caption);
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]

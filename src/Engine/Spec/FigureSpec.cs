@@ -17,5 +17,10 @@ public sealed record FigureSpec(
     string? Heatmap,
     IReadOnlyList<KeyValuePair<string, double>> At,
     IReadOnlySet<string>? Log,
+    FigureRange? Range,
     string? Title,
     string? Caption);
+
+/// <summary>The value range a figure shows (the y axis of lines, the colour of a heatmap); values
+/// outside are clipped to the ends of the colour scale or leave the plot area.</summary>
+public sealed record FigureRange(double Min, double Max);
