@@ -15,8 +15,9 @@ namespace Sweep.Coordinator.Export;
 /// per dimension attached as an HDF5 dimension scale (the netCDF-4 layout: h5py's <c>dims</c>
 /// and xarray's h5netcdf engine see named dimensions with their values). Units and meanings
 /// from the model registry; spec, spec hash and program version as file attributes. Data are
-/// chunked, shuffled and deflated, and streamed store chunk by store chunk: memory stays at one
-/// chunk whatever the run's size.
+/// chunked, shuffled and deflated, read from the store chunk by chunk; PureHDF keeps every written
+/// HDF5 chunk until the file closes (its write-once chunk index rejects a bounded cache), so memory
+/// is about one model's uncompressed arrays (docs/BENCHMARKS.md).
 /// </summary>
 public static class Hdf5Exporter
 {
