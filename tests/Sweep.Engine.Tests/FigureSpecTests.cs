@@ -68,4 +68,14 @@ public class FigureSpecTests
         Assert.Contains(reason, error.Reason);
         Assert.NotNull(error.Line);
     }
+
+    [Fact]
+    public void A_heatmap_needs_two_dimensions_with_several_values()
+    {
+        const string spec = "name: t\nmodels: [magnon-junction]\naxes: {h: {values: [0.1, 1]}, T: {values: [1]}}\nconstants: {J_T: 0.1, S: 1}\n" +
+                            "figures:\n  - {name: a, y: L11, x: h, heatmap: T}\n";
+        var error = Assert.Throws<SpecException>(() => SpecParser.Parse(spec, ModelRegistry.Default));
+        Assert.Equal("figures[0].heatmap", error.Field);
+        Assert.Contains("'T' has one", error.Reason);
+    }
 }

@@ -106,6 +106,11 @@ public static partial class FigureParser
             throw Error(entries[curves is null ? "heatmap" : "curves"], $"{field}.{(curves is null ? "heatmap" : "curves")}", $"'{x}' is already the x axis");
         }
 
+        foreach (string dim in heatmap is null ? [] : new[] { x, heatmap }.Where(d => dims.First(e => e.Name == d).Axis.Count < 2))
+        {
+            throw Error(entries["heatmap"], $"{field}.heatmap", $"a heatmap needs two dimensions with several values each; '{dim}' has one");
+        }
+
         if (ys.Count > 1 && (curves ?? heatmap) is not null)
         {
             throw Error(yNode, $"{field}.y", "several observables are drawn as one line each: leave out curves and heatmap, or name one observable");
