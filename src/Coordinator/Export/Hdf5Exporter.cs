@@ -55,34 +55,39 @@ public static class Hdf5Exporter
 
         // DIMENSION_LIST: per dimension, a variable-length list of references to its scales.
         var dimensionList = scales.Select(s => new H5ObjectReference[] { s }).ToArray();
-        var observables = new H5Dataset<double[]>[plan.ObservableNames.Length];
+        // A model with no dimension (every parameter fixed) is one point: scalar datasets, as in the NPZ.
+        bool scalar = shape.Length == 0;
+        var buffer = new double[Math.Max(1, layout.LargestChunk)];
+        var observables = new H5Dataset[plan.ObservableNames.Length];
         for (int o = 0; o < observables.Length; o++)
         {
             var spec = plan.Model.Observables[plan.ObservableIndices[o]];
-            observables[o] = new H5Dataset<double[]>(shape, chunks, creation)
+            if (scalar)
             {
-                Attributes = new()
-                {
-                    ["DIMENSION_LIST"] = dimensionList,
-                    ["units"] = spec.Unit,
-                    ["long_name"] = spec.Description,
-                },
-            };
+                layout.Read(store, plan.FirstChunk, o, buffer.AsSpan(0, 1));
+            }
+
+            observables[o] = scalar ? new H5Dataset(buffer[0]) : new H5Dataset<double[]>(shape, chunks, creation);
+            observables[o].Attributes = new() { ["units"] = spec.Unit, ["long_name"] = spec.Description };
             root[spec.Name] = observables[o];
         }
 
         var statuses = Enum.GetValues<PointStatus>();
-        var status = new H5Dataset<byte[]>(shape, chunks, creation)
+        H5Dataset status = scalar ? new H5Dataset(layout.ReadStatus(store, plan.FirstChunk, 1)[0]) : new H5Dataset<byte[]>(shape, chunks, creation);
+        status.Attributes = new()
         {
-            Attributes = new()
-            {
-                ["DIMENSION_LIST"] = dimensionList,
-                ["long_name"] = "what became of each point; observables are NaN unless ok",
-                ["flag_values"] = statuses.Select(s => (byte)s).Append(ExportLayout.Missing).ToArray(),
-                ["flag_meanings"] = string.Join(' ', statuses.Select(s => s.ToWireName()).Append("missing")),
-            },
+            ["long_name"] = "what became of each point; observables are NaN unless ok",
+            ["flag_values"] = statuses.Select(s => (byte)s).Append(ExportLayout.Missing).ToArray(),
+            ["flag_meanings"] = string.Join(' ', statuses.Select(s => s.ToWireName()).Append("missing")),
         };
         root["status"] = status;
+        if (!scalar)
+        {
+            foreach (var dataset in observables.Append(status))
+            {
+                dataset.Attributes["DIMENSION_LIST"] = dimensionList;
+            }
+        }
 
         root.Attributes = new()
         {
@@ -99,7 +104,11 @@ public static class Hdf5Exporter
         // variable-length ones), and PureHDF sets one string length per file: the longest needed.
         var options = new H5WriteOptions(DefaultStringLength: LongestString(root) + 1);
         using var writer = root.BeginWrite(file, options);
-        var buffer = new double[layout.LargestChunk];
+        if (scalar)
+        {
+            return;
+        }
+
         for (int o = 0; o < observables.Length; o++)
         {
             long offset = 0;
@@ -107,7 +116,7 @@ public static class Hdf5Exporter
             {
                 var values = buffer.AsSpan(0, evaluations);
                 layout.Read(store, chunk, o, values);
-                writer.Write(observables[o], buffer[..evaluations], fileSelection: FlatRange(layout.Shape, offset, evaluations));
+                writer.Write((H5Dataset<double[]>)observables[o], buffer[..evaluations], fileSelection: FlatRange(layout.Shape, offset, evaluations));
                 offset += evaluations;
             }
         }
@@ -115,7 +124,7 @@ public static class Hdf5Exporter
         long statusOffset = 0;
         foreach (var (chunk, evaluations) in layout.Chunks())
         {
-            writer.Write(status, layout.ReadStatus(store, chunk, evaluations), fileSelection: FlatRange(layout.Shape, statusOffset, evaluations));
+            writer.Write((H5Dataset<byte[]>)status, layout.ReadStatus(store, chunk, evaluations), fileSelection: FlatRange(layout.Shape, statusOffset, evaluations));
             statusOffset += evaluations;
         }
     }

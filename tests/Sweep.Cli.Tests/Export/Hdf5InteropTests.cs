@@ -83,4 +83,36 @@ public class Hdf5InteropTests
         Assert.Contains("hdf5 ok", output);
         Assert.Equal(partial, !output.Contains("mtj {'h': 3, 'T': 4, 'J_T': 1, 'alpha_p': 3, 'v': 13} missing 0", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_model_without_dimensions_exports_scalars_in_both_formats()
+    {
+        string? python = PythonRunner.Find("numpy", "h5py");
+        if (python is null)
+        {
+            return;
+        }
+
+        using var run = new RunHarness("name: one\nmodels: [pair-tunneling]\nconstants: {T: 0.5}\n");
+        Assert.Equal(0, run.Run("r").ExitCode);
+        string export = Path.Combine(run.Root, "export");
+        foreach (string format in new[] { "hdf5", "npz" })
+        {
+            var (code, _, error) = CliRunner.Run("export", run.RunDir("r"), "--format", format, "-o", export);
+            Assert.True(code == 0, error);
+        }
+
+        const string check = """
+            import sys, h5py, numpy as np
+            n = np.load(sys.argv[1] + "/pair-tunneling.npz")
+            with h5py.File(sys.argv[1] + "/pair-tunneling.h5", "r") as f:
+                for k in ["mu_B", "G_over_S", "T_c", "status"]:
+                    assert f[k].shape == () == n[k].shape and f[k][()] == n[k][()], k
+                assert f["status"][()] == 0 and f["G_over_S"][()] > 1
+            print("scalars ok")
+            """;
+        var (exit, output) = PythonRunner.Run(python, ["-c", check, export]);
+        Assert.True(exit == 0, output);
+        Assert.Contains("scalars ok", output);
+    }
 }
