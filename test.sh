@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine. Installs what the tests need and are not part of the .NET SDK
 # (Debian packages: rabbitmq-server for the distributed-mode tests, which start their own broker on
-# 127.0.0.1 and stop it; python3-numpy to load exported NPZ files with numpy itself; prometheus for
+# 127.0.0.1 and stop it; python3-numpy to load exported NPZ files with numpy itself, python3-h5py,
+# python3-xarray and python3-h5netcdf to open the HDF5 export; prometheus for
 # promtool and a real Prometheus that the monitoring tests start on 127.0.0.1; kubernetes-client
 # for `kubectl kustomize` when no kubectl is on the PATH), then runs the test suite. Installing
 # needs root (apt-get); without it, install those packages first.
@@ -11,6 +12,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 missing=()
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
+/usr/bin/python3 -c 'import h5py' 2>/dev/null || missing+=(python3-h5py)
+/usr/bin/python3 -c 'import xarray, h5netcdf' 2>/dev/null || missing+=(python3-xarray python3-h5netcdf)
 [ -x /usr/bin/promtool ] && [ -x /usr/bin/prometheus ] || missing+=(prometheus)
 command -v kubectl >/dev/null || missing+=(kubernetes-client)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Sweep.Cli.Tests;
 
 /// <summary>The NPZ export loads with numpy itself: shapes, dims, coordinates and NaN/status agree.
@@ -41,42 +39,17 @@ public class NumpyInteropTests
     [Fact]
     public void Npz_loads_in_numpy_with_the_documented_layout()
     {
-        string? python = FindNumpy();
+        string? python = PythonRunner.Find("numpy");
         if (python is null)
         {
-            Assert.True(Environment.GetEnvironmentVariable("SWEEP_REQUIRE_NUMPY") != "1", "SWEEP_REQUIRE_NUMPY=1 but no python3 with numpy was found");
             return; // no numpy on this machine: the byte-level tests in RunCommandTests still run
         }
 
         using var run = new RunHarness(Spec);
         Assert.Equal(0, run.Run("r").ExitCode);
         Assert.Equal(0, CliRunner.Run("export", run.RunDir("r")).ExitCode);
-        var (code, output) = Python(python, ["-c", Check, run.RunDir("r")]);
+        var (code, output) = PythonRunner.Run(python, ["-c", Check, run.RunDir("r")]);
         Assert.True(code == 0, output);
         Assert.Contains("numpy ok", output);
-    }
-
-    private static string? FindNumpy() =>
-        new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p => Python(p, ["-c", "import numpy"]).Code == 0);
-
-    private static (int Code, string Output) Python(string python, string[] args)
-    {
-        try
-        {
-            var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string arg in args)
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(info)!;
-            string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return (-1, "not found");
-        }
     }
 }

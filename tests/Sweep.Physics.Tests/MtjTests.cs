@@ -76,6 +76,16 @@ public class MtjTests
         Near.Relative(1 / b.DifferentialConductance, b.Resistance, 1e-15, "R(0) = 1/(dI/dV)(0)");
     }
 
+    [Theory]
+    [InlineData(1.0, 1.0)]
+    [InlineData(1.5, -1.0)]
+    public void Resistance_at_zero_bias_is_the_inverse_conductance_when_the_current_rounds_off_zero(double t, double eta)
+    {
+        // Seed 004 Fig. 4's junction: i(0) evaluates to ~1e-22 instead of 0, and v/i gave R(0) = 0.
+        var b = Junction(t, s: 24485.4, eta: eta).AtBias(0);
+        Near.Relative(1 / b.DifferentialConductance, b.Resistance, 1e-15, "R(0) = 1/(dI/dV)(0)");
+    }
+
     [Fact]
     public void Large_spin_gives_the_linear_junction()
     {

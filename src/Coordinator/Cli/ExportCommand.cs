@@ -5,17 +5,17 @@ using Sweep.Coordinator.Store;
 
 namespace Sweep.Coordinator.Cli;
 
-/// <summary><c>sweep export RUN --format npz|csv</c>: one file per model, paths printed on stdout.</summary>
+/// <summary><c>sweep export RUN --format npz|csv|hdf5</c>: one file per model, paths printed on stdout.</summary>
 public static class ExportCommand
 {
     public static Command Create(CommandIO io)
     {
         var run = new Argument<string>("RUN") { Description = "Run directory" };
-        var format = new Option<string>("--format", "-f") { Description = "npz (N-D arrays, numpy.load) or csv (one row per point)", DefaultValueFactory = _ => "npz" };
-        format.AcceptOnlyFromAmong("npz", "csv");
+        var format = new Option<string>("--format", "-f") { Description = "npz (N-D arrays, numpy.load), hdf5 (N-D datasets with dimension scales, h5py/xarray) or csv (one row per point)", DefaultValueFactory = _ => "npz" };
+        format.AcceptOnlyFromAmong("npz", "hdf5", "csv");
         var output = new Option<string?>("--output", "-o") { Description = "Directory for the files (default: RUN/export)" };
         var command = new Command("export", "Export a run's results: NPZ with one array per observable (axes in spec order, bias last) " +
-                                            "plus coordinates and a status array, or CSV in long format") { run, format, output };
+                                            "plus coordinates and a status array, HDF5 with the same and named dimensions, units and provenance, or CSV in long format") { run, format, output };
         command.SetAction(parse =>
         {
             string directory = parse.GetValue(run)!;
@@ -24,11 +24,17 @@ public static class ExportCommand
 
             string target = parse.GetValue(output) ?? Path.Combine(directory, "export");
             Directory.CreateDirectory(target);
-            bool npz = parse.GetValue(format) == "npz";
+            string chosen = parse.GetValue(format)!;
+            var provenance = ExportProvenance.Of(plan, directory);
             foreach (var model in plan.Models)
             {
                 var layout = new ExportLayout(model);
-                io.Out.WriteLine(npz ? NpzExporter.Write(store, layout, target) : CsvExporter.Write(store, layout, target));
+                io.Out.WriteLine(chosen switch
+                {
+                    "npz" => NpzExporter.Write(store, layout, target),
+                    "hdf5" => Hdf5Exporter.Write(store, layout, target, provenance),
+                    _ => CsvExporter.Write(store, layout, target),
+                });
             }
 
             if (store.Summary() is { } ledger && ledger.DoneChunks < plan.TotalChunks)

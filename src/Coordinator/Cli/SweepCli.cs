@@ -27,6 +27,7 @@ public static class SweepCli
             StatusCommand.Create(io),
             MergeCommand.Create(io),
             ExportCommand.Create(io),
+            PlotCommand.Create(io),
             SchemaCommand.Create(io),
             ModelsCommand.Create(io),
             EvalCommand.Create(io),

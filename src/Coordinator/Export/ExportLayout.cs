@@ -18,6 +18,22 @@ public sealed class ExportLayout(ModelPlan plan)
     public long[] Shape { get; } = plan.Shape.Select(n => (long)n)
         .Concat(plan.InnerGrid is null ? [] : [(long)plan.InnerGrid.Length]).ToArray();
 
+    /// <summary>The unit of dimension <paramref name="d"/>: its parameter's, or ħΩ = h for mtj's reduced bias v = V/h.</summary>
+    public string DimensionUnit(int d) =>
+        d == Plan.Axes.Length && Plan.BiasUnit == BiasUnit.Field ? "h" : Parameter(d).Unit;
+
+    /// <summary>What dimension <paramref name="d"/> means, from the model registry.</summary>
+    public string DimensionDescription(int d) =>
+        d == Plan.Axes.Length && Plan.BiasUnit == BiasUnit.Field ? "reduced bias v = V/h (bias in units of the magnon gap)" : Parameter(d).Description;
+
+    /// <summary>Whether dimension <paramref name="d"/> is log-spaced in the spec (plots draw it on a log axis).</summary>
+    public bool IsLogSpaced(int d) => d < Plan.Axes.Length
+        ? Plan.Axes[d].Kind == AxisKind.Log
+        : Plan.InnerAxis?.Kind == AxisKind.Log;
+
+    private Physics.Models.ParameterSpec Parameter(int d) =>
+        Plan.Model.Parameters[Plan.Model.ParameterIndex(d < Plan.Axes.Length ? Plan.Axes[d].Parameter : Plan.Model.InnerAxis!)];
+
     public IEnumerable<(string Name, double[] Values)> Coordinates() =>
         Plan.Axes.Select(a => (a.Parameter, a.ToArray()))
             .Concat(Plan.InnerGrid is null ? [] : [(Dimensions[^1], Plan.InnerGrid)]);

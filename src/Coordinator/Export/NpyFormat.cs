@@ -41,7 +41,7 @@ public static class NpyFormat
     /// <summary>A whole 1-D array of strings as fixed-width UTF-32 ('&lt;U n'), numpy's str dtype.</summary>
     public static byte[] Strings(IReadOnlyList<string> values)
     {
-        int width = Math.Max(1, values.Max(v => v.Length));
+        int width = Math.Max(1, values.Select(v => v.Length).DefaultIfEmpty(0).Max());
         byte[] header = Header($"<U{width}", [values.Count]);
         var data = new byte[header.Length + values.Count * width * 4];
         header.CopyTo(data, 0);

@@ -28,6 +28,8 @@ public static class RunDirectory
             {
                 resumed = true;
                 store.ClearFailures();
+                // Same plan: keep the spec's latest text, so that presentation (its figures, comments) follows edits.
+                store.SetMeta("spec", plan.Spec.SourceText);
                 return store;
             }
 

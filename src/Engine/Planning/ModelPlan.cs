@@ -22,6 +22,7 @@ public sealed class ModelPlan
         if (spec.InnerGridFor(model) is { } grid)
         {
             InnerGrid = grid.ToArray();
+            InnerAxis = grid;
             if (model.InnerAxis == SweepSpec.BiasParameter && spec.Bias is { } bias)
             {
                 InnerScale = bias.Unit == Spec.BiasUnit.Field ? model.ParameterIndex("h") : -1;
@@ -70,6 +71,9 @@ public sealed class ModelPlan
     /// <summary>The inner grid: mtj's bias (v = V/h for <see cref="Spec.BiasUnit.Field"/>, else V) or
     /// spin-chain's times; null without one.</summary>
     public double[]? InnerGrid { get; }
+
+    /// <summary>The spec's axis behind <see cref="InnerGrid"/> (how it is spaced), or null.</summary>
+    public AxisSpec? InnerAxis { get; }
 
     public int InnerScale { get; }
 

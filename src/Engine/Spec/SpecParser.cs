@@ -14,7 +14,7 @@ namespace Sweep.Engine.Spec;
 /// </summary>
 public static partial class SpecParser
 {
-    private static readonly string[] TopLevelKeys = ["name", "models", "axes", "constants", "bias", "time", "observables", "chunk", "output", "max_points"];
+    private static readonly string[] TopLevelKeys = ["name", "models", "axes", "constants", "bias", "time", "observables", "chunk", "output", "max_points", "figures"];
     private static readonly string[] AxisKeys = ["lin", "log", "values", "n"];
     private static readonly string[] BiasKeys = ["lin", "log", "values", "n", "unit"];
 
@@ -54,7 +54,7 @@ public static partial class SpecParser
         };
         CheckRequiredParameters(models, spec, root);
         CheckPlanSize(spec, models, entries.TryGetValue("max_points", out mp) ? mp.Value : root);
-        return spec;
+        return entries.TryGetValue("figures", out var f) ? spec with { Figures = FigureParser.Parse(f.Value, spec, models) } : spec;
     }
 
     private static YamlNode Load(string yaml)

@@ -52,7 +52,32 @@ public static class SpecSchema
             },
             "chunk": { "type": "integer", "minimum": 1, "maximum": 10000000, "description": "Outer points per chunk (each with the whole bias grid). Default: about 32768 evaluations." },
             "output": { "type": "string", "description": "Run directory. Default: runs/NAME." },
-            "max_points": { "type": "integer", "minimum": 1, "description": "Refuse plans with more evaluations than this. Default: 100000000." }
+            "max_points": { "type": "integer", "minimum": 1, "description": "Refuse plans with more evaluations than this. Default: 100000000." },
+            "figures": {
+              "type": "array",
+              "description": "Plots 'sweep plot RUN --all' renders (they do not change the plan). Dimensions: the model's spec axes, and v, V or t for its inner grid.",
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["name", "y", "x"],
+                "properties": {
+                  "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$", "description": "Names the image file NAME.png." },
+                  "model": { "type": "string", "description": "Required when the spec has several models." },
+                  "y": {
+                    "description": "Observable(s); several are drawn as one line each.",
+                    "oneOf": [ { "type": "string" }, { "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true } ]
+                  },
+                  "x": { "type": "string", "description": "Dimension on the x axis." },
+                  "curves": { "type": "string", "description": "Dimension drawn as a family of curves, one per value." },
+                  "heatmap": { "type": "string", "description": "Dimension on the y axis of a heatmap (not with curves)." },
+                  "at": { "type": "object", "additionalProperties": { "type": "number" }, "description": "Values for the other dimensions (nearest grid value); needed for each with more than one value." },
+                  "log": { "type": "array", "items": { "enum": ["x", "y", "z"] }, "uniqueItems": true, "description": "Log-scaled axes (z: a heatmap's colour). Default: x and a heatmap's y where the spec's grid is log-spaced." },
+                  "range": { "$ref": "#/$defs/range", "description": "[min, max] of the values shown (y of lines, colour of a heatmap)." },
+                  "title": { "type": "string" },
+                  "caption": { "type": "string", "description": "What the figure reproduces (kept in the --data sidecar)." }
+                }
+              }
+            }
           },
           "$defs": {
             "axis": { "$ref": "#/$defs/grid", "unevaluatedProperties": false },

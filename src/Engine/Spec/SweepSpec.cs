@@ -35,6 +35,9 @@ public sealed record SweepSpec(
 
     /// <summary>The YAML text the spec was parsed from (kept in the run store, re-parsed by status and export).</summary>
     public string SourceText { get; init; } = "";
+
+    /// <summary>The plots the spec declares (<c>figures:</c>); they do not change the plan or its hash.</summary>
+    public IReadOnlyList<FigureSpec> Figures { get; init; } = [];
 }
 
 public enum AxisKind

@@ -116,7 +116,7 @@ public readonly record struct MtjJunction
         double gMatSlope = inelastic * (n.MinusCurvature - c * n.PlusCurvature);
         double gSttSlope = -eta * gm * ns1 / Spin + currentPerMagnon * ns2;
         double ratio = gMatSlope != 0 ? gSttSlope / gMatSlope : double.NaN; // r undefined where ∂_v G_MAT = 0
-        double resistance = current != 0 ? v / current : 1 / dIdV;           // R(0) = 1/(dI/dV)(0)
+        double resistance = v != 0 ? v / current : 1 / dIdV;                 // R(0) = 1/(dI/dV)(0); i(0) may round off 0
 
         return new MtjBiasPoint(ns, ns1, current, dIdV, gEl, gMat, gStt, resistance, ratio);
     }
