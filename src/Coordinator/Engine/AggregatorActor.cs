@@ -3,7 +3,7 @@ using Sweep.Coordinator.Store;
 using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
-using Sweep.Engine.Serialization;
+using Sweep.Engine.Actors;
 
 namespace Sweep.Coordinator.Engine;
 

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Sweep.Engine.Serialization;
+using Sweep.Engine.Actors;
 
 namespace Sweep.Worker.Actors;
 
@@ -29,7 +29,14 @@ public sealed class ActorHost : IAsyncDisposable
         // Signals belong to the run (Ctrl+C lets the chunks in flight finish and closes the store cleanly),
         // not to the generic host, whose console lifetime would stop the actors at the first SIGINT.
         builder.Services.AddSingleton<IHostLifetime, RunOwnedLifetime>();
-        builder.Services.AddAkka(name, akka => akka.AddHocon(SweepActorConfig.Hocon, HoconAddMode.Prepend));
+        builder.Services.AddAkka(name, akka => akka
+            .AddHocon(SweepActorConfig.Hocon, HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = Akka.Event.LogLevel.WarningLevel;
+                loggers.ClearLoggers();
+                loggers.AddLogger<StandardErrorLogger>();
+            }));
         var host = builder.Build();
         await host.StartAsync(cancel);
         return new ActorHost(host);

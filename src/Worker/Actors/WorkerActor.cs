@@ -11,7 +11,7 @@ namespace Sweep.Worker.Actors;
 /// pull, so the source never hands out more than the workers can take), evaluates it with its own
 /// <see cref="ChunkEvaluator"/> for the item's plan (found by spec hash: a distributed worker serves
 /// several runs), sends the result to <c>results</c> or the failure to <c>failures</c> (the coordinator
-/// decides about retries), and asks for the next. Runs on <see cref="Engine.Serialization.SweepActorConfig.WorkerDispatcher"/>.
+/// decides about retries), and asks for the next. Runs on <see cref="Engine.Actors.SweepActorConfig.WorkerDispatcher"/>.
 /// <para>An exception in evaluation is a chunk failure. Anything else crashes the actor: its supervisor
 /// (<see cref="WorkerPoolActor"/>) restarts it, and the chunk it held is reported failed first, so the
 /// coordinator's retry and abandon rules apply to it as well.</para>
@@ -35,7 +35,7 @@ public sealed class WorkerActor : ReceiveActor
     public static Props Props(string id, Func<string, SweepPlan?> plans, IActorRef source, IActorRef results, IActorRef failures,
         FaultInjection? faults = null, WorkerMetrics? metrics = null) =>
         Akka.Actor.Props.Create(() => new WorkerActor(id, plans, source, results, failures, faults, metrics))
-            .WithDispatcher(Engine.Serialization.SweepActorConfig.WorkerDispatcher);
+            .WithDispatcher(Engine.Actors.SweepActorConfig.WorkerDispatcher);
 
     protected override void PreStart() => _source.Tell(new RequestWork(1));
 

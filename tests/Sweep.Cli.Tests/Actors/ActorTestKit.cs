@@ -5,7 +5,7 @@ using Sweep.Coordinator.Engine;
 using Sweep.Coordinator.Store;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
-using Sweep.Engine.Serialization;
+using Sweep.Engine.Actors;
 using Sweep.Engine.Spec;
 using Sweep.Physics.Models;
 

@@ -1,4 +1,6 @@
-namespace Sweep.Engine.Serialization;
+using Sweep.Engine.Actors;
+
+namespace Sweep.Engine.Actors;
 
 /// <summary>
 /// The HOCON every Sweep actor system starts from (coordinator, worker process, actor tests): the
@@ -17,7 +19,9 @@ public static class SweepActorConfig
     public static readonly string Hocon = $$"""
         akka {
           loglevel = WARNING
-          stdout-loglevel = WARNING
+          loggers = ["Sweep.Engine.Actors.StandardErrorLogger, Sweep.Engine"]
+          # Akka's own logger before the loggers start and after they stop writes to stdout: errors only.
+          stdout-loglevel = ERROR
           log-dead-letters = 0
           log-dead-letters-during-shutdown = off
           actor {
@@ -28,7 +32,7 @@ public static class SweepActorConfig
               "Sweep.Engine.Messages.ISweepMessage, Sweep.Engine" = sweep
             }
             serialization-identifiers {
-              "Sweep.Engine.Serialization.SweepMessageSerializer, Sweep.Engine" = {{SweepMessageSerializer.Id}}
+              "Sweep.Engine.Serialization.SweepMessageSerializer, Sweep.Engine" = {{Serialization.SweepMessageSerializer.Id}}
             }
           }
           # The run handles SIGINT/SIGTERM itself (in-flight chunks finish, the store closes); the actor
