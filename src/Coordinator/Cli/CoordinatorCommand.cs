@@ -38,7 +38,7 @@ public static class CoordinatorCommand
                     TimeSpan.FromSeconds(10));
                 io.Error.WriteLine($"sweep: coordinator connected to {address.Redacted}");
                 return await run.ExecuteAsync(io, parse, options,
-                    (plan, store, o, counters, monitoring, stop) => DistributedRun.ExecuteAsync(plan, store, connection, o, counters, monitoring, io.Error, stop));
+                    (actors, plan, store, o, counters, monitoring, stop) => DistributedRun.ExecuteAsync(actors, plan, store, connection, o, counters, monitoring, io.Error, stop));
             }
             catch (BrokerUnavailableException ex)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Akka.Actor;
 using Sweep.Coordinator.Engine;
 using Sweep.Coordinator.Monitoring;
 using Sweep.Coordinator.Progress;
@@ -8,7 +9,9 @@ using Sweep.Engine;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Spec;
 using Sweep.Monitoring;
+using Sweep.Monitoring.Http;
 using Sweep.Worker;
+using Sweep.Worker.Actors;
 
 namespace Sweep.Coordinator.Cli;
 
@@ -19,7 +22,7 @@ namespace Sweep.Coordinator.Cli;
 /// </summary>
 public sealed class RunInvocation
 {
-    public delegate Task<RunOutcome> Runner(SweepPlan plan, RunStore store, RunOptions options, RunCounters counters, MetricsHost monitoring,
+    public delegate Task<RunOutcome> Runner(ActorSystem actors, SweepPlan plan, RunStore store, RunOptions options, RunCounters counters, MetricsHost monitoring,
         CancellationToken stop);
 
     private readonly Argument<string> _spec = new("SPEC") { Description = "Sweep spec (YAML; see 'sweep schema' and examples/)" };
@@ -69,6 +72,21 @@ public sealed class RunInvocation
         }
 
         var metricsAddress = _metrics.Resolve(parse);
+        // The actor system starts (JIT, configuration: a few hundred ms) while the plan and the run directory are prepared.
+        var actorHost = ActorHost.StartAsync("sweep");
+        try
+        {
+            return await ExecuteAsync(io, parse, options, runner, metricsAddress, actorHost, seconds, linger);
+        }
+        finally
+        {
+            await (await actorHost).DisposeAsync();
+        }
+    }
+
+    private async Task<int> ExecuteAsync(CommandIO io, ParseResult parse, RunOptions options, Runner runner, MetricsAddress? metricsAddress,
+        Task<ActorHost> actorHost, double seconds, double linger)
+    {
 
         var overrides = new SpecOverrides(parse.GetValue(_output), parse.GetValue(_maxPoints), parse.GetValue(_chunk));
         var style = ProgressReporter.Resolve(Enum.Parse<ProgressStyle>(parse.GetValue(_progress)!, ignoreCase: true));
@@ -108,7 +126,7 @@ public sealed class RunInvocation
         RunOutcome outcome;
         try
         {
-            outcome = await runner(plan, store, options, counters, monitoring, stop.Token);
+            outcome = await runner((await actorHost).System, plan, store, options, counters, monitoring, stop.Token);
         }
         finally
         {

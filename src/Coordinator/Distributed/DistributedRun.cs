@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Google.Protobuf;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -21,16 +22,13 @@ namespace Sweep.Coordinator.Distributed;
 /// </summary>
 public static class DistributedRun
 {
-    /// <summary>Work items awaiting their confirms at once.</summary>
-    public const int ConcurrentPublishes = 8;
-
     /// <summary>How often the run is re-announced (workers that start later learn of it).</summary>
     public static readonly TimeSpan AnnounceInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>How often the work queue's depth and consumers are read from the broker (for metrics).</summary>
     public static readonly TimeSpan QueueProbeInterval = TimeSpan.FromSeconds(2);
 
-    public static async Task<RunOutcome> ExecuteAsync(SweepPlan plan, RunStore store, IConnection connection, RunOptions options,
+    public static async Task<RunOutcome> ExecuteAsync(ActorSystem system, SweepPlan plan, RunStore store, IConnection connection, RunOptions options,
         RunCounters counters, MetricsHost monitoring, TextWriter log, CancellationToken stop)
     {
         monitoring.ObservedGauge("sweep_broker_connected", "1 while the connection to the broker is open, 0 while it is down or recovering.",
@@ -43,9 +41,13 @@ public static class DistributedRun
         // Work a previous coordinator of this run published but no worker took: re-sent below if not stored.
         await publisher.Channel.QueuePurgeAsync(topology.WorkQueue);
 
+        // Work items go out through the coordinator's work publisher, several confirms outstanding at once.
+        await using var workPublishers = await PublisherPool.CreateAsync(connection, WorkPublisherActor.Slots);
         // The aggregator acknowledges results through the consumer that feeds it, so they are made in this order.
         ResultsConsumer? results = null;
-        var actors = new RunActors(plan, runId, store, options, counters, stored: result => results!.Acknowledge(result));
+        await using var actors = await RunActors.StartAsync(system, plan, runId, store, options, counters,
+            (coordinator, _) => WorkPublisherActor.Props(coordinator, workPublishers, topology.WorkQueue),
+            stored: result => results!.Acknowledge(result));
         await using var consumer = results = await ResultsConsumer.StartAsync(connection, topology, plan, actors, counters, log);
 
         await using var dead = await connection.CreateChannelAsync();
@@ -53,25 +55,12 @@ public static class DistributedRun
         deadConsumer.ReceivedAsync += async (_, delivery) =>
         {
             var item = WireMapping.FromWire(Wire.WorkItem.Parser.ParseFrom(delivery.Body.Span));
-            actors.CoordinatorMailbox.Writer.TryWrite(new ChunkDeadLettered(item,
+            actors.Coordinator.Tell(new ChunkDeadLettered(item,
                 $"dead-lettered after {options.MaxAttempts} deliveries without an acknowledgement (the workers holding it died)"));
             await dead.BasicAckAsync(delivery.DeliveryTag, multiple: false);
         };
         await dead.BasicConsumeAsync(topology.DeadQueue, autoAck: false, deadConsumer);
 
-        await using var workPublishers = await PublisherPool.CreateAsync(connection, ConcurrentPublishes);
-        var sendWork = Task.Run(async () =>
-        {
-            // Up to ConcurrentPublishes confirms outstanding; the order of work items does not matter.
-            var pending = new List<Task>();
-            await foreach (var item in actors.Work.Reader.ReadAllAsync())
-            {
-                pending.RemoveAll(t => t.IsCompletedSuccessfully);
-                pending.Add(workPublishers.PublishAsync("", topology.WorkQueue, WireMapping.ToWire(item).ToByteArray()));
-            }
-
-            await Task.WhenAll(pending);
-        });
         await using var announcer = await ConfirmingPublisher.CreateAsync(connection);
         var announcement = new Wire.RunAnnouncement
         {
@@ -93,7 +82,7 @@ public static class DistributedRun
         try
         {
             // Nothing reaches the aggregator once the coordinator is done: every dispatched chunk is stored or abandoned.
-            outcome = await actors.RunAsync(store, () => sendWork, stop);
+            outcome = await actors.WaitAsync(store, stop);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Google.Protobuf;
+using Akka.Actor;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Sweep.Coordinator.Engine;
@@ -83,10 +84,11 @@ public sealed class ResultsConsumer : AsyncDefaultBasicConsumer, IAsyncDisposabl
         {
             case ChunkResult result when Fits(result):
                 _deliveries[result] = deliveryTag;
-                await _actors.AggregatorMailbox.Writer.WriteAsync(result, cancellationToken);
+                // The broker's prefetch (unacknowledged results) bounds what waits in the aggregator's mailbox.
+                _actors.Aggregator.Tell(result);
                 return;
             case ChunkFailed failed when failed.Item.RunId == _topology.RunId:
-                await _actors.CoordinatorMailbox.Writer.WriteAsync(failed, cancellationToken);
+                _actors.Coordinator.Tell(failed);
                 break;
             default:
                 _counters.Malformed();
@@ -120,7 +122,7 @@ public sealed class ResultsConsumer : AsyncDefaultBasicConsumer, IAsyncDisposabl
     private Task OnRecoveredAsync(object sender, AsyncEventArgs args)
     {
         _log.WriteLine("sweep: broker connection recovered; re-sending the chunks in flight (results the broker held may be lost)");
-        _actors.CoordinatorMailbox.Writer.TryWrite(new RedispatchInFlight("broker connection recovered"));
+        _actors.Coordinator.Tell(new RedispatchInFlight("broker connection recovered"));
         return Task.CompletedTask;
     }
 
@@ -137,7 +139,7 @@ public sealed class ResultsConsumer : AsyncDefaultBasicConsumer, IAsyncDisposabl
                 }
 
                 _consumerTag = await Channel.BasicConsumeAsync(_topology.ResultQueue, autoAck: false, this);
-                _actors.CoordinatorMailbox.Writer.TryWrite(new RedispatchInFlight("results queue lost"));
+                _actors.Coordinator.Tell(new RedispatchInFlight("results queue lost"));
                 return;
             }
             catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.RabbitMQClientException or RabbitMQ.Client.Exceptions.OperationInterruptedException

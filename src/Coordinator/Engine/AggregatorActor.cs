@@ -1,60 +1,89 @@
-using System.Threading.Channels;
+using Akka.Actor;
 using Sweep.Coordinator.Store;
 using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
+using Sweep.Engine.Actors;
 
 namespace Sweep.Coordinator.Engine;
 
 /// <summary>
-/// Owns the run store. Writes results in batches (one transaction for whatever arrived together),
-/// drops results for chunks already stored (idempotent: at-least-once delivery, exactly-once
-/// storage), records abandoned chunks, and tells the coordinator once each chunk is durable.
+/// Owns the run store. Writes results in batches — one transaction for whatever arrived together:
+/// a result starts a batch and a flush note to itself, which queues behind every message already in
+/// the mailbox — drops results for chunks already stored (idempotent: at-least-once delivery,
+/// exactly-once storage), records abandoned chunks, and tells the coordinator once each chunk is
+/// durable. Runs on <see cref="SweepActorConfig.StoreDispatcher"/>: storing blocks on disk.
+/// <para><c>stored</c> is told about each result once it is committed (distributed mode acknowledges
+/// the broker delivery then, never before). A storage failure crashes the actor; its supervisor ends
+/// the run with it, since nothing else could be recorded.</para>
 /// </summary>
-/// <para><paramref name="stored"/> is told about each result once it is committed (distributed
-/// mode acknowledges the broker delivery then, never before).</para>
-public sealed class AggregatorActor(
-    SweepPlan plan,
-    RunStore store,
-    ChannelReader<IAggregatorMessage> mailbox,
-    ChannelWriter<ICoordinatorMessage> coordinator,
-    Action<ChunkResult>? stored = null)
+public sealed class AggregatorActor : ReceiveActor
 {
     /// <summary>Most results per transaction: bounds the time between a chunk's arrival and its acknowledgement.</summary>
     public const int MaxBatch = 16;
 
-    public async Task RunAsync()
+    private readonly SweepPlan _plan;
+    private readonly IResultStore _store;
+    private readonly IActorRef? _coordinator;
+    private readonly Action<ChunkResult>? _storedCallback;
+    private readonly List<ChunkResult> _batch = new(MaxBatch);
+    private bool _flushPending;
+
+    /// <param name="coordinator">Where <see cref="ChunkStored"/> goes; null: the parent (the coordinator creates its aggregator).</param>
+    public AggregatorActor(SweepPlan plan, IResultStore store, IActorRef? coordinator, Action<ChunkResult>? stored)
     {
-        var batch = new List<ChunkResult>(MaxBatch);
-        while (await mailbox.WaitToReadAsync())
+        (_plan, _store, _coordinator, _storedCallback) = (plan, store, coordinator, stored);
+        Receive<ChunkResult>(OnResult);
+        Receive<FlushResults>(_ => Store());
+        Receive<ChunkAbandoned>(OnAbandoned);
+        Receive<DrainAggregator>(_ =>
         {
-            while (batch.Count < MaxBatch && mailbox.TryRead(out var message))
-            {
-                switch (message)
-                {
-                    case ChunkResult result:
-                        batch.Add(result);
-                        break;
-                    case ChunkAbandoned abandoned:
-                        var (model, local) = plan.Locate(abandoned.Chunk);
-                        var (start, count) = model.ChunkRange(local);
-                        store.RecordFailure(abandoned.Chunk, model.Model.Name, start, count, abandoned.Attempts, abandoned.Error);
-                        break;
-                }
-            }
+            Store();
+            Sender.Tell(AggregatorDrained.Instance);
+        });
+    }
 
-            if (batch.Count > 0)
-            {
-                bool[] duplicate = store.Store(batch, i => plan.Models[i].Model.Name);
-                for (int i = 0; i < batch.Count; i++)
-                {
-                    stored?.Invoke(batch[i]);
-                    ChunkEvaluator.ResultBuffers.Return(batch[i].Values);
-                    coordinator.TryWrite(new ChunkStored(batch[i].Item.Chunk, batch[i].Evaluations, duplicate[i]));
-                }
+    public static Props Props(SweepPlan plan, IResultStore store, IActorRef? coordinator = null, Action<ChunkResult>? stored = null) =>
+        Akka.Actor.Props.Create(() => new AggregatorActor(plan, store, coordinator, stored)).WithDispatcher(SweepActorConfig.StoreDispatcher);
 
-                batch.Clear();
-            }
+    private void OnResult(ChunkResult result)
+    {
+        _batch.Add(result);
+        if (_batch.Count >= MaxBatch)
+        {
+            Store();
         }
+        else if (!_flushPending)
+        {
+            _flushPending = true;
+            Self.Tell(FlushResults.Instance);
+        }
+    }
+
+    private void OnAbandoned(ChunkAbandoned abandoned)
+    {
+        var (model, local) = _plan.Locate(abandoned.Chunk);
+        var (start, count) = model.ChunkRange(local);
+        _store.RecordFailure(abandoned.Chunk, model.Model.Name, start, count, abandoned.Attempts, abandoned.Error);
+    }
+
+    private void Store()
+    {
+        _flushPending = false;
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+
+        bool[] duplicate = _store.Store(_batch, i => _plan.Models[i].Model.Name);
+        var coordinator = _coordinator ?? Context.Parent;
+        for (int i = 0; i < _batch.Count; i++)
+        {
+            _storedCallback?.Invoke(_batch[i]);
+            ChunkEvaluator.ResultBuffers.Return(_batch[i].Values);
+            coordinator.Tell(new ChunkStored(_batch[i].Item.Chunk, _batch[i].Evaluations, duplicate[i]));
+        }
+
+        _batch.Clear();
     }
 }

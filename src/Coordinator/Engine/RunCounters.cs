@@ -46,7 +46,7 @@ public sealed class RunCounters(long totalChunks, long totalEvaluations)
 
     private Func<long>? _workQueueDepth, _workers;
 
-    /// <summary>Work items waiting for a worker (embedded: in the work mailbox; distributed: ready in the
+    /// <summary>Work items waiting for a worker (embedded: none, workers pull their work; distributed: ready in the
     /// broker's work queue, as last polled), if the runner reports it.</summary>
     public long? WorkQueueDepth => _workQueueDepth?.Invoke();
 

@@ -12,7 +12,7 @@ namespace Sweep.Coordinator.Store;
 /// per evaluation. A chunk's ledger row and its results are written in one transaction, so a
 /// killed process leaves each chunk either fully stored or absent, never half.
 /// </summary>
-public sealed class RunStore : IDisposable
+public sealed class RunStore : IResultStore, IDisposable
 {
     public const string FileName = "run.sqlite";
 

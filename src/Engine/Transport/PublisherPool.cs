@@ -24,12 +24,13 @@ public sealed class PublisherPool : IAsyncDisposable
         }
     }
 
-    public static async Task<PublisherPool> CreateAsync(IConnection connection, int size, CancellationToken cancel = default)
+    public static async Task<PublisherPool> CreateAsync(IConnection connection, int size, CancellationToken cancel = default,
+        DeliveryModes mode = DeliveryModes.Persistent)
     {
         var publishers = new List<ConfirmingPublisher>();
         for (int i = 0; i < size; i++)
         {
-            publishers.Add(await ConfirmingPublisher.CreateAsync(connection, cancel));
+            publishers.Add(await ConfirmingPublisher.CreateAsync(connection, cancel, mode));
         }
 
         return new PublisherPool(publishers);

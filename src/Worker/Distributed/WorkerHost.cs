@@ -1,7 +1,6 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Threading.Channels;
+using Akka.Actor;
 using Google.Protobuf;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -20,11 +19,12 @@ namespace Sweep.Worker.Distributed;
 
 /// <summary>
 /// A worker process: learns of runs from the announcements, consumes each active run's work queue,
-/// evaluates with <see cref="WorkerActor"/>s (one per unit of concurrency, shared by all runs), and
-/// publishes each result to the run's results queue with a publisher confirm <em>before</em>
-/// acknowledging the work item: a worker that dies at any moment loses nothing (the item is
-/// redelivered; a result already sent becomes a duplicate the coordinator drops). Stopping (SIGTERM)
-/// cancels the consumers, finishes the items already taken, and lets the broker requeue the rest.
+/// evaluates with <see cref="WorkerActor"/>s (one per unit of concurrency, shared by all runs, pulling
+/// from a <see cref="DeliveredWorkActor"/>), and publishes each result to the run's results queue with a
+/// publisher confirm <em>before</em> acknowledging the work item (<see cref="ResultPublisherActor"/>):
+/// a worker that dies at any moment loses nothing (the item is redelivered; a result already sent
+/// becomes a duplicate the coordinator drops). Stopping (SIGTERM) cancels the consumers, finishes the
+/// items already taken, and lets the broker requeue the rest.
 /// </summary>
 public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegistry registry, TextWriter log, MetricsHost monitoring,
     long? crashOnChunk = null)
@@ -32,10 +32,9 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
     // By run id: two runs of one spec (same hash, different run directories) are two runs, sharing a plan.
     private readonly ConcurrentDictionary<string, ActiveRun> _runs = new();
     private readonly ConcurrentDictionary<WorkItem, (ActiveRun Run, ulong Tag)> _deliveries = new(ReferenceEqualityComparer.Instance);
-    private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>();
-    private readonly Channel<IAggregatorMessage> _results = Channel.CreateBounded<IAggregatorMessage>(Math.Max(1, concurrency));
-    private readonly Channel<ICoordinatorMessage> _failures = Channel.CreateUnbounded<ICoordinatorMessage>();
     private IConnection? _connection;
+    private IActorRef _work = ActorRefs.Nobody;
+    private volatile bool _stopping;
 
     public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
@@ -47,22 +46,14 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
         _connection = connection;
         monitoring.Health.ReadyWhen(() => stop.IsCancellationRequested ? "stopping" : connection.IsOpen ? null : "broker connection lost (recovering)");
         log.WriteLine($"sweep-worker {Id}: connected to {address.Redacted}, concurrency {concurrency}");
-        // One result sender per unit of concurrency, each with its own channel: confirms overlap. Results
+        // One result publisher per unit of concurrency, each with its own channel: confirms overlap. Results
         // are transient messages: the coordinator has them recomputed if the broker loses them (RunTopology).
-        var publishers = new List<ConfirmingPublisher>();
-        for (int i = 0; i <= concurrency; i++)
-        {
-            publishers.Add(await ConfirmingPublisher.CreateAsync(connection, stop, DeliveryModes.Transient));
-        }
-
+        await using var publishers = await PublisherPool.CreateAsync(connection, concurrency, stop, DeliveryModes.Transient);
+        await using var actors = await ActorHost.StartAsync("sweep-worker", stop);
         var metrics = new WorkerMetrics(monitoring);
-        var actors = Enumerable.Range(0, concurrency)
-            .Select(i => new WorkerActor($"{Id}/w{i}", PlanFor,
-                _work.Reader, _results.Writer, _failures.Writer, metrics: metrics))
-            .Select(actor => Task.Factory.StartNew(() => actor.RunAsync(CancellationToken.None), TaskCreationOptions.LongRunning).Unwrap())
-            .ToArray();
-        var sendResults = Task.WhenAll(publishers.Skip(1).Select(p => Task.Run(() => SendAsync(_results.Reader, p))));
-        var sendFailures = Task.Run(() => SendAsync(_failures.Reader, publishers[0]));
+        _work = actors.System.ActorOf(DeliveredWorkActor.Props(), "work");
+        var results = actors.System.ActorOf(ResultPublisherActor.Props(TakeDelivery, publishers, log), "results");
+        actors.System.ActorOf(WorkerPoolActor.Props(concurrency, Id, PlanFor, _work, results, results, metrics: metrics), "workers");
 
         await using var control = await connection.CreateChannelAsync(cancellationToken: stop);
         await RunTopology.DeclareSharedAsync(control, stop);
@@ -86,20 +77,40 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
             await run.StopConsumingAsync();
         }
 
-        _work.Writer.Complete();
-        await Task.WhenAll(actors);
-        _results.Writer.Complete();
-        _failures.Writer.Complete();
-        await Task.WhenAll(sendResults, sendFailures);
+        _stopping = true;
+        // Every item taken is evaluated, its result published and the item acknowledged (or, if that
+        // failed, left to the broker to redeliver).
+        while (!_deliveries.IsEmpty && connection.IsOpen)
+        {
+            await Task.Delay(10, CancellationToken.None);
+        }
+
         foreach (var run in _runs.Values)
         {
             await run.Channel.DisposeAsync(); // unacknowledged deliveries go back to the queue
         }
+    }
 
-        foreach (var publisher in publishers)
+    /// <summary>The delivery of <paramref name="item"/>, removed from those this process holds: where its
+    /// result goes and how to acknowledge it.</summary>
+    private (RunTopology Topology, Func<Task> Ack)? TakeDelivery(WorkItem item)
+    {
+        if (!_deliveries.TryRemove(item, out var delivery))
         {
-            await publisher.DisposeAsync();
+            return null;
         }
+
+        return (delivery.Run.Topology, async () =>
+        {
+            try
+            {
+                await delivery.Run.Channel.BasicAckAsync(delivery.Tag, multiple: false);
+            }
+            catch (RabbitMQ.Client.Exceptions.AlreadyClosedException)
+            {
+                // Channel lost after the result was confirmed: the item is redelivered and its result dropped as a duplicate.
+            }
+        });
     }
 
     /// <summary>The plan of an active run with this spec hash (work items name their plan by hash).</summary>
@@ -138,7 +149,7 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
             return;
         }
 
-        if (_runs.ContainsKey(announcement.RunId) || _work.Reader.Completion.IsCompleted)
+        if (_runs.ContainsKey(announcement.RunId) || _stopping)
         {
             return;
         }
@@ -208,41 +219,7 @@ public sealed class WorkerHost(BrokerAddress address, int concurrency, ModelRegi
         }
 
         _deliveries[item] = (run, delivery.DeliveryTag);
-        await _work.Writer.WriteAsync(item);
-    }
-
-    /// <summary>Publishes results and failures to their run's results queue (confirmed), then acknowledges the work item.</summary>
-    private async Task SendAsync<T>(ChannelReader<T> messages, ConfirmingPublisher publisher)
-    {
-        await foreach (var message in messages.ReadAllAsync())
-        {
-            var (item, wire) = message switch
-            {
-                ChunkResult result => (result.Item, WireMapping.Result(result, ArrayPool<byte>.Shared)),
-                ChunkFailed failed => (failed.Item, WireMapping.Failed(failed, ArrayPool<byte>.Shared)),
-                _ => throw new InvalidOperationException($"unexpected message {message}"),
-            };
-            using var body = wire;
-            if (message is ChunkResult pooled)
-            {
-                ChunkEvaluator.ResultBuffers.Return(pooled.Values);
-            }
-
-            if (!_deliveries.TryRemove(item, out var delivery))
-            {
-                continue;
-            }
-
-            await publisher.PublishAsync("", delivery.Run.Topology.ResultQueue, body.Body);
-            try
-            {
-                await delivery.Run.Channel.BasicAckAsync(delivery.Tag, multiple: false);
-            }
-            catch (RabbitMQ.Client.Exceptions.AlreadyClosedException)
-            {
-                // Channel lost after the result was confirmed: the item is redelivered and its result dropped as a duplicate.
-            }
-        }
+        _work.Tell(item);
     }
 
     private sealed class ActiveRun(SweepPlan plan, RunTopology topology, IChannel channel)

@@ -1,0 +1,255 @@
+using System.Buffers;
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using MessagePack;
+using Sweep.Engine.Evaluation;
+using Sweep.Engine.Messages;
+
+namespace Sweep.Engine.Serialization;
+
+/// <summary>
+/// The wire format of every <see cref="ISweepMessage"/>: one MessagePack array per message, its fields
+/// in record order, named by a one-letter manifest. A result's float64 payload travels as one raw
+/// little-endian <c>bin</c> block (not element by element) and lands in a buffer rented from
+/// <see cref="ChunkEvaluator.ResultBuffers"/>; serialization writes into a per-thread buffer that is
+/// reused. Unknown manifests, truncated or corrupt bytes raise <see cref="SerializationException"/>
+/// and are announced as <see cref="MalformedMessage"/> on the event stream (the coordinator counts
+/// them); the message is dropped, the node goes on.
+/// </summary>
+public sealed class SweepMessageSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    /// <summary>Above 100: Akka reserves 0–100 for its own serializers.</summary>
+    public const int Id = 117;
+
+    public override int Identifier => Id;
+
+    private const string WorkItemManifest = "W", RequestWorkManifest = "Q", ResultManifest = "R", FailedManifest = "F",
+        DeadLetteredManifest = "D", StoredManifest = "S", AbandonedManifest = "A", RedispatchManifest = "X", StopManifest = "T",
+        DrainManifest = "N", DrainedManifest = "M";
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    public override string Manifest(object o) => o switch
+    {
+        WorkItem => WorkItemManifest,
+        RequestWork => RequestWorkManifest,
+        ChunkResult => ResultManifest,
+        ChunkFailed => FailedManifest,
+        ChunkDeadLettered => DeadLetteredManifest,
+        ChunkStored => StoredManifest,
+        ChunkAbandoned => AbandonedManifest,
+        RedispatchInFlight => RedispatchManifest,
+        StopRequested => StopManifest,
+        DrainAggregator => DrainManifest,
+        AggregatorDrained => DrainedManifest,
+        _ => throw new SerializationException($"{nameof(SweepMessageSerializer)} cannot serialize {o.GetType().Name}"),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        Write(obj, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        try
+        {
+            return Read(bytes, manifest);
+        }
+        catch (SerializationException ex)
+        {
+            system.EventStream.Publish(new MalformedMessage(manifest, ex.Message));
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="message"/> (an <see cref="ISweepMessage"/>) into <paramref name="output"/>.</summary>
+    public static void Write(object message, IBufferWriter<byte> output)
+    {
+        var writer = new MessagePackWriter(output);
+        switch (message)
+        {
+            case WorkItem item:
+                WriteItem(ref writer, item);
+                break;
+            case RequestWork request:
+                writer.WriteArrayHeader(1);
+                writer.Write(request.Slots);
+                break;
+            case ChunkResult result:
+                writer.WriteArrayHeader(7);
+                WriteItem(ref writer, result.Item);
+                writer.Write(result.Evaluations);
+                writer.Write(result.ObservableCount);
+                writer.Write(result.Values.AsSpan(0, result.ValueBytes)); // one bin block: the bytes as they lie in memory (little-endian)
+                writer.Write(result.Status);
+                writer.Write(result.WorkerId);
+                writer.Write(result.Elapsed.Ticks);
+                break;
+            case ChunkFailed failed:
+                writer.WriteArrayHeader(3);
+                WriteItem(ref writer, failed.Item);
+                writer.Write(failed.Error);
+                writer.Write(failed.WorkerId);
+                break;
+            case ChunkDeadLettered dead:
+                writer.WriteArrayHeader(2);
+                WriteItem(ref writer, dead.Item);
+                writer.Write(dead.Reason);
+                break;
+            case ChunkStored stored:
+                writer.WriteArrayHeader(3);
+                writer.Write(stored.Chunk);
+                writer.Write(stored.Evaluations);
+                writer.Write(stored.Duplicate);
+                break;
+            case ChunkAbandoned abandoned:
+                writer.WriteArrayHeader(3);
+                writer.Write(abandoned.Chunk);
+                writer.Write(abandoned.Attempts);
+                writer.Write(abandoned.Error);
+                break;
+            case RedispatchInFlight redispatch:
+                writer.WriteArrayHeader(1);
+                writer.Write(redispatch.Reason);
+                break;
+            case StopRequested stop:
+                writer.WriteArrayHeader(1);
+                writer.Write(stop.Reason);
+                break;
+            case DrainAggregator or AggregatorDrained:
+                writer.WriteArrayHeader(0);
+                break;
+            default:
+                throw new SerializationException($"{nameof(SweepMessageSerializer)} cannot serialize {message.GetType().Name}");
+        }
+
+        writer.Flush();
+    }
+
+    /// <summary>The message that <see cref="Write"/> wrote under <paramref name="manifest"/>; throws
+    /// <see cref="SerializationException"/> for anything else.</summary>
+    public static object Read(ReadOnlyMemory<byte> bytes, string manifest)
+    {
+        var reader = new MessagePackReader(bytes);
+        try
+        {
+            object message = ReadMessage(ref reader, manifest);
+            if (!reader.End)
+            {
+                throw Malformed("trailing bytes after the message");
+            }
+
+            return message;
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or InvalidOperationException)
+        {
+            throw Malformed($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static object ReadMessage(ref MessagePackReader reader, string manifest)
+    {
+        switch (manifest)
+        {
+            case WorkItemManifest:
+                return ReadItem(ref reader);
+            case RequestWorkManifest:
+                Fields(ref reader, 1);
+                return reader.ReadInt32() is var slots and >= 1 ? new RequestWork(slots) : throw Malformed("a work request for fewer than one slot");
+            case ResultManifest:
+                return ReadResult(ref reader);
+            case FailedManifest:
+                Fields(ref reader, 3);
+                return new ChunkFailed(ReadItem(ref reader), Text(ref reader), Text(ref reader));
+            case DeadLetteredManifest:
+                Fields(ref reader, 2);
+                return new ChunkDeadLettered(ReadItem(ref reader), Text(ref reader));
+            case StoredManifest:
+                Fields(ref reader, 3);
+                return new ChunkStored(NonNegative(reader.ReadInt64()), NonNegative(reader.ReadInt32()), reader.ReadBoolean());
+            case AbandonedManifest:
+                Fields(ref reader, 3);
+                return new ChunkAbandoned(NonNegative(reader.ReadInt64()), NonNegative(reader.ReadInt32()), Text(ref reader));
+            case RedispatchManifest:
+                Fields(ref reader, 1);
+                return new RedispatchInFlight(Text(ref reader));
+            case StopManifest:
+                Fields(ref reader, 1);
+                return new StopRequested(Text(ref reader));
+            case DrainManifest:
+                Fields(ref reader, 0);
+                return DrainAggregator.Instance;
+            case DrainedManifest:
+                Fields(ref reader, 0);
+                return AggregatorDrained.Instance;
+            default:
+                throw Malformed($"unknown manifest '{manifest}'");
+        }
+    }
+
+    private static void WriteItem(ref MessagePackWriter writer, WorkItem item)
+    {
+        writer.WriteArrayHeader(7);
+        writer.Write(item.RunId);
+        writer.Write(item.SpecHash);
+        writer.Write(item.Chunk);
+        writer.Write(item.ModelIndex);
+        writer.Write(item.Start);
+        writer.Write(item.Count);
+        writer.Write(item.Attempt);
+    }
+
+    private static WorkItem ReadItem(ref MessagePackReader reader)
+    {
+        Fields(ref reader, 7);
+        string runId = Text(ref reader), specHash = Text(ref reader);
+        long chunk = NonNegative(reader.ReadInt64());
+        int model = NonNegative(reader.ReadInt32());
+        long start = NonNegative(reader.ReadInt64());
+        int count = NonNegative(reader.ReadInt32());
+        int attempt = reader.ReadInt32();
+        return attempt >= 1 ? new WorkItem(runId, specHash, chunk, model, start, count, attempt) : throw Malformed("attempt below 1");
+    }
+
+    private static ChunkResult ReadResult(ref MessagePackReader reader)
+    {
+        Fields(ref reader, 7);
+        var item = ReadItem(ref reader);
+        int evaluations = NonNegative(reader.ReadInt32()), observables = NonNegative(reader.ReadInt32());
+        var values = reader.ReadBytes() ?? throw Malformed("no values");
+        var status = reader.ReadBytes() ?? throw Malformed("no status");
+        if ((long)observables * evaluations * sizeof(double) != values.Length || status.Length != evaluations)
+        {
+            throw Malformed("chunk result sizes do not add up");
+        }
+
+        string worker = Text(ref reader);
+        long ticks = NonNegative(reader.ReadInt64());
+        byte[] pooled = ChunkEvaluator.ResultBuffers.Rent((int)values.Length);
+        values.CopyTo(pooled);
+        return new ChunkResult(item, evaluations, observables, pooled, status.ToArray(), worker, TimeSpan.FromTicks(ticks));
+    }
+
+    private static void Fields(ref MessagePackReader reader, int expected)
+    {
+        int found = reader.ReadArrayHeader();
+        if (found != expected)
+        {
+            throw Malformed($"expected {expected} fields, found {found}");
+        }
+    }
+
+    private static string Text(ref MessagePackReader reader) => reader.ReadString() ?? throw Malformed("missing text field");
+
+    private static long NonNegative(long value) => value >= 0 ? value : throw Malformed($"negative value {value}");
+
+    private static int NonNegative(int value) => value >= 0 ? value : throw Malformed($"negative value {value}");
+
+    private static SerializationException Malformed(string reason) => new($"malformed sweep message: {reason}");
+}

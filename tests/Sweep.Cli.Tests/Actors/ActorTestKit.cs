@@ -1,0 +1,89 @@
+using System.Collections;
+using Akka.Actor;
+using Akka.Configuration;
+using Sweep.Coordinator.Engine;
+using Sweep.Coordinator.Store;
+using Sweep.Engine.Messages;
+using Sweep.Engine.Planning;
+using Sweep.Engine.Actors;
+using Sweep.Engine.Spec;
+using Sweep.Physics.Models;
+
+namespace Sweep.Cli.Tests.Actors;
+
+/// <summary>What the actor tests share: the production configuration with every message going through
+/// its serializer, a small plan, and helpers to build the run's actors around probes.</summary>
+public abstract class ActorTestKit() : Akka.TestKit.Xunit2.TestKit(Config)
+{
+    public static readonly Config Config = ConfigurationFactory.ParseString(SweepActorConfig.SerializeMessages)
+        .WithFallback(ConfigurationFactory.ParseString(SweepActorConfig.Hocon));
+
+    /// <summary>6 chunks of one point each.</summary>
+    protected static SweepPlan SmallPlan(int points = 6, int chunk = 1) => SweepPlan.Create(SpecParser.Parse($"""
+        name: actor
+        models: [magnon-junction]
+        axes:
+          h: {"{"}lin: [0.1, 1.0], n: {points}{"}"}
+          T: {"{"}values: [1]{"}"}
+          J_T: {"{"}values: [0.1]{"}"}
+          S: {"{"}values: [1]{"}"}
+        observables: [L11, K]
+        chunk: {chunk}
+        """, ModelRegistry.Default), ModelRegistry.Default);
+
+    /// <summary>An actor that forwards everything to <paramref name="target"/> (stands in for the aggregator).</summary>
+    protected static Props Forwarder(IActorRef target) => Props.Create(() => new ForwardingActor(target));
+
+    /// <summary>A coordinator (a child of the test actor, so <see cref="RunCompleted"/> reaches it) whose
+    /// aggregator forwards to <paramref name="aggregator"/>.</summary>
+    protected IActorRef Coordinator(SweepPlan plan, IActorRef aggregator, RunOptions options, RunCounters counters, TimeProvider? clock = null,
+        BitArray? stored = null)
+    {
+        var coordinator = ChildActorOf(CoordinatorActor.Props(plan, "run", stored ?? new BitArray((int)plan.TotalChunks), Forwarder(aggregator),
+            options, counters, clock));
+        ExpectMsg<CoordinatorReady>();
+        return coordinator;
+    }
+
+    /// <summary>How many messages wait in a local actor's mailbox.</summary>
+    protected static int MailboxDepth(IActorRef actor) => ((ActorRefWithCell)actor).Underlying.NumberOfMessages;
+
+    private sealed class ForwardingActor : ReceiveActor
+    {
+        public ForwardingActor(IActorRef target) => ReceiveAny(message => target.Forward(message));
+    }
+}
+
+/// <summary>A clock the test moves by hand (lease expiry).</summary>
+public sealed class ManualClock : TimeProvider
+{
+    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
+
+/// <summary>An in-memory result store, slow on purpose if asked: stores each chunk once.</summary>
+public class MemoryStore(TimeSpan delayPerBatch) : IResultStore
+{
+    private readonly HashSet<long> _stored = [];
+
+    public List<long> Failed { get; } = [];
+
+    public int Batches { get; private set; }
+
+    public int MaxBatch { get; private set; }
+
+    public IReadOnlyCollection<long> Stored => _stored;
+
+    public virtual bool[] Store(IReadOnlyList<ChunkResult> results, Func<int, string> modelName)
+    {
+        Thread.Sleep(delayPerBatch);
+        Batches++;
+        MaxBatch = Math.Max(MaxBatch, results.Count);
+        return results.Select(r => !_stored.Add(r.Item.Chunk)).ToArray();
+    }
+
+    public void RecordFailure(long chunk, string model, long start, int count, int attempts, string error) => Failed.Add(chunk);
+}

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Runtime.Serialization;
+using FsCheck;
+using FsCheck.Fluent;
+using Sweep.Engine.Messages;
+using Sweep.Engine.Serialization;
+
+namespace Sweep.Engine.Tests;
+
+/// <summary>Every message type through the MessagePack wire format and back (FsCheck), and what
+/// truncated, corrupt or unknown bytes do.</summary>
+public class MessageSerializerTests
+{
+    private const int Runs = 300;
+
+    private static readonly Gen<string> Text = Gen.Elements("", "run-1", "0123456789abcdef", "ünïcødé ✓", new string('x', 300));
+
+    private static readonly Gen<WorkItem> Items =
+        from runId in Text
+        from hash in Text
+        from chunk in Gen.Choose(0, int.MaxValue).Select(c => (long)c * 3)
+        from model in Gen.Choose(0, 20)
+        from start in Gen.Choose(0, int.MaxValue).Select(s => (long)s * 5)
+        from count in Gen.Choose(0, 1 << 20)
+        from attempt in Gen.Choose(1, 10)
+        select new WorkItem(runId, hash, chunk, model, start, count, attempt);
+
+    private static readonly Gen<ChunkResult> Results =
+        from item in Items
+        from evaluations in Gen.Choose(0, 300)
+        from observables in Gen.Choose(0, 4)
+        from seed in Gen.Choose(0, int.MaxValue)
+        from worker in Text
+        from ticks in Gen.Choose(0, int.MaxValue)
+        select MakeResult(item, evaluations, observables, seed, worker, ticks);
+
+    private static ChunkResult MakeResult(WorkItem item, int evaluations, int observables, int seed, string worker, int ticks)
+    {
+        var random = new Random(seed);
+        // Any double, NaN and infinities included, bit for bit; the pooled array may be longer than the values.
+        byte[] values = new byte[observables * evaluations * sizeof(double) + random.Next(0, 16)];
+        random.NextBytes(values);
+        byte[] status = new byte[evaluations];
+        random.NextBytes(status);
+        return new ChunkResult(item, evaluations, observables, values, status, worker, TimeSpan.FromTicks(ticks));
+    }
+
+    private static readonly Gen<object> Messages = Gen.OneOf(
+        Items.Select(i => (object)i),
+        Gen.Choose(1, 1000).Select(n => (object)new RequestWork(n)),
+        Results.Select(r => (object)r),
+        from i in Items from e in Text from w in Text select (object)new ChunkFailed(i, e, w),
+        from i in Items from r in Text select (object)new ChunkDeadLettered(i, r),
+        from c in Gen.Choose(0, int.MaxValue) from e in Gen.Choose(0, 1 << 20) from d in Gen.Elements(true, false) select (object)new ChunkStored(c, e, d),
+        from c in Gen.Choose(0, int.MaxValue) from a in Gen.Choose(1, 10) from e in Text select (object)new ChunkAbandoned(c, a, e),
+        Text.Select(r => (object)new RedispatchInFlight(r)),
+        Text.Select(r => (object)new StopRequested(r)),
+        Gen.Constant((object)DrainAggregator.Instance),
+        Gen.Constant((object)AggregatorDrained.Instance));
+
+    private static (byte[] Bytes, string Manifest) Serialize(object message)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        SweepMessageSerializer.Write(message, buffer);
+        return (buffer.WrittenSpan.ToArray(), ManifestOf(message));
+    }
+
+    private static string ManifestOf(object message) => new SweepMessageSerializer(null!).Manifest(message);
+
+    private static bool SameMessage(object expected, object actual) => (expected, actual) switch
+    {
+        (ChunkResult e, ChunkResult a) => e.Item == a.Item && e.Evaluations == a.Evaluations && e.ObservableCount == a.ObservableCount
+                                          && e.Values.AsSpan(0, e.ValueBytes).SequenceEqual(a.Values.AsSpan(0, a.ValueBytes))
+                                          && e.Status.AsSpan().SequenceEqual(a.Status) && e.WorkerId == a.WorkerId && e.Elapsed == a.Elapsed,
+        _ => expected.Equals(actual),
+    };
+
+    [Fact]
+    public void Every_message_type_round_trips_unchanged()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Runs), Prop.ForAll(Messages.ToArbitrary(), message =>
+        {
+            var (bytes, manifest) = Serialize(message);
+            return SameMessage(message, SweepMessageSerializer.Read(bytes, manifest));
+        }));
+    }
+
+    [Fact]
+    public void Result_values_travel_as_one_raw_block_of_their_bytes()
+    {
+        var result = MakeResult(new WorkItem("r", "h", 1, 0, 0, 4, 1), 1000, 2, 7, "w", 5);
+        var (bytes, _) = Serialize(result);
+        // The 16 000 value bytes appear verbatim (a bin 16 block), not as 2000 encoded float64 elements.
+        int at = bytes.AsSpan().IndexOf(result.Values.AsSpan(0, result.ValueBytes));
+        Assert.True(at > 0);
+        Assert.Equal(0xc5, bytes[at - 3]); // bin 16 header, then the length (big-endian), then the raw bytes
+        Assert.Equal(result.ValueBytes, (bytes[at - 2] << 8) | bytes[at - 1]);
+        Assert.InRange(bytes.Length, result.ValueBytes + result.Evaluations, result.ValueBytes + result.Evaluations + 64);
+    }
+
+    [Fact]
+    public void Every_truncation_of_a_message_is_rejected_with_a_serialization_exception()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(Messages.ToArbitrary(), message =>
+        {
+            var (bytes, manifest) = Serialize(message);
+            for (int length = 0; length < bytes.Length; length++)
+            {
+                Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(bytes.AsMemory(0, length), manifest));
+            }
+        }));
+    }
+
+    [Fact]
+    public void Corrupt_bytes_never_escape_as_anything_but_a_serialization_exception()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Runs), Prop.ForAll(Messages.ToArbitrary(), Gen.Choose(0, int.MaxValue).ToArbitrary(), (message, seed) =>
+        {
+            var (bytes, manifest) = Serialize(message);
+            var random = new Random(seed);
+            for (int flips = 0; flips < 3 && bytes.Length > 0; flips++)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            }
+
+            try
+            {
+                SweepMessageSerializer.Read(bytes, manifest); // a flip inside a value may still parse: that is fine
+            }
+            catch (SerializationException)
+            {
+            }
+        }));
+    }
+
+    [Fact]
+    public void Sizes_that_do_not_add_up_and_unknown_manifests_are_rejected()
+    {
+        // A result claiming 2 observables × 10 evaluations (160 bytes) with 240 value bytes.
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePack.MessagePackWriter(buffer);
+        writer.WriteArrayHeader(7);
+        writer.Flush();
+        SweepMessageSerializer.Write(new WorkItem("r", "h", 1, 0, 0, 10, 1), buffer);
+        writer = new MessagePack.MessagePackWriter(buffer);
+        writer.Write(10);
+        writer.Write(2);
+        writer.Write(new byte[240]);
+        writer.Write(new byte[10]);
+        writer.Write("w");
+        writer.Write(5L);
+        writer.Flush();
+        var ex = Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(buffer.WrittenMemory, "R"));
+        Assert.Contains("do not add up", ex.Message);
+
+        var unknown = Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(Serialize(new StopRequested("x")).Bytes, "Z"));
+        Assert.Contains("unknown manifest 'Z'", unknown.Message);
+        Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(Serialize(new RequestWork(1)).Bytes.Append((byte)0).ToArray(), "Q"));
+        Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(Serialize(new WorkItem("r", "h", 1, 0, 0, 1, 1) with { }).Bytes, "R"));
+        Assert.Throws<SerializationException>(() => new SweepMessageSerializer(null!).Manifest("not a message"));
+    }
+}
