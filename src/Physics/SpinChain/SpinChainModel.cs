@@ -34,7 +34,15 @@ public sealed class SpinChainModel : Model
 
     public const double SteadyStateInterval = 10;
 
-    private const int N = 0, T1 = 1, T2 = 2, Profile = 3, G = 4, Gamma = 5, GammaI = 6, SiteOffset = 7, Time = 8;
+    /// <summary>The seed's window for the mapping of H onto h: α(T)/α₁ ≃ 1 needs k_B T ≲ 2 ε0 (seed 002,
+    /// text after Eq. 5); a hotter edge is <see cref="PointStatus.Outside"/> (PHYSICS.md §6).</summary>
+    public const double MaxMappedTemperature = 2;
+
+    /// <summary>Strong coupling (seed 002, Methods, Eq. 15): the manifolds decouple while the largest
+    /// exchange α_l/g stays below this fraction of the gap e_{N+1} − e_N to the next manifold.</summary>
+    public const double MaxExchangeOverGap = 0.1;
+
+    private const int N = 0, T1 = 1, T2 = 2, Profile = 3, G = 4, Gamma = 5, GammaI = 6, SiteOffset = 7, Time = 8, Units = 9;
 
     private static readonly ParameterSpec[] ParameterList =
     [
@@ -47,6 +55,8 @@ public sealed class SpinChainModel : Model
         new("gamma_I", "J0", 0.0, new ValidRange(0, 50), "centre pump rate γ_I of down spins (0 or ≥ 0.01); > 0 starts fully polarized"),
         new("site_offset", "sites", 1.0, new ValidRange(-(MaxSites - 1), MaxSites - 1), "site i − i0 whose impurity occupation is reported (i0 = ⌈N/2⌉)"),
         new("t", "1/J0", 0.0, new ValidRange(0, 1e3), "time after the spin flip / pump switch-on (the inner axis: spec key 'time')"),
+        new("units", "1", 0.0, ValidRange.OneOf(0, 1),
+            "0: Eq. 3 as written (hopping J0, Bessel law J_d(2J0t)²); 1: the seed's numerics (hopping J0/2, Eq. 7 J_d(J0t)²): t, γ, γ_I in those units"),
     ];
 
     private static readonly ObservableSpec[] ObservableList =
@@ -66,7 +76,8 @@ public sealed class SpinChainModel : Model
     public SpinChainModel()
         : base(ModelName,
             "Spin Seebeck effect in a strongly interacting 1D link: the temperature-dependent spin chain, closed and open (PHYSICS.md §4)",
-            ParameterList, ObservableList, innerAxis: "t")
+            ParameterList, ObservableList, innerAxis: "t",
+            validity: $"strong coupling: max α_l/g < {MaxExchangeOverGap:R} (e_(N+1) − e_N); the seed's mapping window T1, T2 ≤ {MaxMappedTemperature:R} ε0 (PHYSICS.md §6)")
     {
     }
 
@@ -91,8 +102,24 @@ public sealed class SpinChainModel : Model
             }
         }
 
-        return PointCheck.Ok;
+        double hottest = Math.Max(p[T1], p[T2]);
+        if (hottest > MaxMappedTemperature)
+        {
+            return PointCheck.Outside($"k_B T = {hottest:R} ε0 > {MaxMappedTemperature:R} ε0: the mapping onto the spin chain needs α(T)/α₁ ≃ 1, " +
+                "which the seed finds only for k_B T ≲ 2 ε0 (lower 'T1'/'T2')");
+        }
+
+        int sites = (int)p[N];
+        double exchange = ExchangeCoefficient.Alpha(sites, sites, hottest * ChainCouplings.TemperatureUnit) / p[G];
+        double gap = ManifoldGap(sites);
+        return exchange < MaxExchangeOverGap * gap
+            ? PointCheck.Ok
+            : PointCheck.Outside($"exchange α/g = {exchange:R} ≥ {MaxExchangeOverGap:R} × the manifold gap {gap:R}: " +
+                "the interaction is not strong enough for the spin-chain mapping (raise 'g')");
     }
+
+    /// <summary>e_{N+1} − e_N = π²(2N + 1)/(2L²) at density 1 (L = N): the gap between the lowest manifolds.</summary>
+    public static double ManifoldGap(int sites) => Math.PI * Math.PI * (2 * sites + 1) / (2.0 * sites * sites);
 
     protected override void EvaluateCore(PointBatch batch, ResultBatch results)
     {
@@ -132,8 +159,11 @@ public sealed class SpinChainModel : Model
                 }
             }
 
+            // The seed's numerics evolve under h/2: at its time t and rates γ that is Eq. 3 at t/2 with rates 2γ.
+            double scale = c[Units][i] == 1 ? 2 : 1;
+            var scaled = times.Select(t => t / scale).ToArray();
             var point = SpinChainPoint.Evaluate((int)c[N][i], c[T1][i], c[T2][i], c[Profile][i] == 1,
-                c[Gamma][i], c[GammaI][i], (int)c[SiteOffset][i], times);
+                scale * c[Gamma][i], scale * c[GammaI][i], (int)c[SiteOffset][i], scaled);
             for (int j = 0; j < times.Length; j++)
             {
                 int k = i * inner + j;
