@@ -17,7 +17,7 @@ public class ModelContractTests
     {
         var junction = ModelRegistry.Default.Find(MagnonJunctionModel.ModelName)!;
         Assert.Equal(["A", "L11", "L12", "L21", "L22", "K", "l11", "l12", "l22", "k", "seebeck", "lorenz", "ZT", "I_S", "I_H",
-            "n_mag", "kappa", "zeta", "entropy", "C_h", "tau_plus", "tau_minus", "dh_t", "dT_t"], junction.Observables.Select(o => o.Name));
+            "n_mag", "kappa", "zeta", "entropy", "C_h", "tau_plus", "tau_minus", "dh_t", "dT_t", "dM_t"], junction.Observables.Select(o => o.Name));
         Assert.Equal(["h", "T", "J_T", "S", "J", "dh", "dT", "N_r", "t"], junction.Parameters.Select(p => p.Name));
         Assert.Equal("t", junction.InnerAxis);
         var mtj = ModelRegistry.Default.Find(MtjModel.ModelName)!;

@@ -40,6 +40,8 @@ public class TransientTests
             double scale = Math.Abs(dh) + Math.Abs(dT);
             Assert.True(Math.Abs(-y[0] - o["dh_t"]) <= 1e-9 * scale, $"Δh({time}) = {o["dh_t"]}, expected {-y[0]}");
             Assert.True(Math.Abs(y[1] - o["dT_t"]) <= 1e-9 * scale, $"ΔT({time}) = {o["dT_t"]}, expected {y[1]}");
+            double dM = gas.Susceptibility * y[0] + gas.Zeta * y[1]; // ΔM = κ (h_L − h_R) + ζ (T_L − T_R)
+            Assert.True(Math.Abs(dM - o["dM_t"]) <= 1e-9 * (Math.Abs(gas.Susceptibility * dh) + Math.Abs(gas.Zeta * dT)), $"ΔM({time})");
         }
     }
 

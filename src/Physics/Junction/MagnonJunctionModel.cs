@@ -64,6 +64,7 @@ public sealed class MagnonJunctionModel : Model
         new("tau_minus", "1/energy", "fast relaxation time 1/λ_max of Λ"),
         new("dh_t", "energy", "field bias Δh(t) relaxing from Δh(0) = dh after the contact opens: e^{−Λt}"),
         new("dT_t", "energy", "temperature bias ΔT(t) relaxing from ΔT(0) = dT after the contact opens: e^{−Λt}"),
+        new("dM_t", "1/site", "magnetization difference ΔM(t) = M_L − M_R = −κ Δh(t) + ζ ΔT(t) per site (seed 000 slide 25)"),
     ];
 
     public MagnonJunctionModel()
@@ -179,6 +180,7 @@ public sealed class MagnonJunctionModel : Model
                 o[21][k] = relaxation.TauMinus;
                 o[22][k] = transient.FieldBias;
                 o[23][k] = transient.TemperatureBias;
+                o[24][k] = -gas.Susceptibility * transient.FieldBias + gas.Zeta * transient.TemperatureBias;
             }
         }
     }
