@@ -42,6 +42,12 @@ public sealed class SpinChainModel : Model
     /// exchange α_l/g stays below this fraction of the gap e_{N+1} − e_N to the next manifold.</summary>
     public const double MaxExchangeOverGap = 0.1;
 
+    /// <summary>Budget of the open chain's time series, in stored density-matrix entries × t × (2γ + γ_I + 40):
+    /// Dormand–Prince's steps are set by the rates (stability) and by the coherences' frequencies ≲ 40 J0
+    /// (accuracy), and each costs one pass over the entries. 1e8 is about 40 s on one core (docs/BENCHMARKS.md);
+    /// later times are <c>invalid</c>. Points that reach their steady state stop integrating before it.</summary>
+    public const double MaxIntegrationWork = 1e8;
+
     private const int N = 0, T1 = 1, T2 = 2, Profile = 3, G = 4, Gamma = 5, GammaI = 6, SiteOffset = 7, Time = 8, Units = 9;
 
     private static readonly ParameterSpec[] ParameterList =
@@ -102,6 +108,11 @@ public sealed class SpinChainModel : Model
             }
         }
 
+        if (IntegrationWork(p, p[Time]) > MaxIntegrationWork)
+        {
+            return PointCheck.Invalid(WorkMessage(p, p[Time]));
+        }
+
         double hottest = Math.Max(p[T1], p[T2]);
         if (hottest > MaxMappedTemperature)
         {
@@ -116,6 +127,31 @@ public sealed class SpinChainModel : Model
             ? PointCheck.Ok
             : PointCheck.Outside($"exchange α/g = {exchange:R} ≥ {MaxExchangeOverGap:R} × the manifold gap {gap:R}: " +
                 "the interaction is not strong enough for the spin-chain mapping (raise 'g')");
+    }
+
+    /// <summary>The time series' work (see <see cref="MaxIntegrationWork"/>) up to time <paramref name="t"/>, in Eq. 3's units.</summary>
+    private static double IntegrationWork(ReadOnlySpan<double> p, double t)
+    {
+        int sites = (int)p[N];
+        double entries = p[GammaI] > 0 ? Binomial(2 * sites, sites) : 1 + sites * sites; // pump off: the 0- and 1-magnon blocks
+        double scale = p[Units] == 1 ? 2 : 1;
+        return entries * (t / scale) * (scale * (2 * p[Gamma] + p[GammaI]) + 40);
+    }
+
+    private static string WorkMessage(ReadOnlySpan<double> p, double t) =>
+        $"parameter 't' = {t:R}: the open chain's time series up to t costs {IntegrationWork(p, t):G3} entry·time·rate units, " +
+        $"over the budget {MaxIntegrationWork:G3} that keeps a point under a minute (N = {p[N]:R}, gamma = {p[Gamma]:R}, gamma_I = {p[GammaI]:R}); " +
+        "lower 't', 'gamma', 'gamma_I' or 'N'";
+
+    private static double Binomial(int n, int k)
+    {
+        double result = 1;
+        for (int i = 1; i <= k; i++)
+        {
+            result = result * (n - k + i) / i;
+        }
+
+        return result;
     }
 
     /// <summary>e_{N+1} − e_N = π²(2N + 1)/(2L²) at density 1 (L = N): the gap between the lowest manifolds.</summary>
@@ -151,8 +187,14 @@ public sealed class SpinChainModel : Model
             }
 
             double[] times = batch.InnerGrid is { } grid ? (double[])grid.Clone() : [c[Time][i]];
+            var row = Row(c, i);
             for (int j = 0; j < times.Length; j++)
             {
+                if (results.Status[i * inner + j] == PointStatus.Ok && IntegrationWork(row, times[j]) > MaxIntegrationWork)
+                {
+                    results.Reject(i * inner + j, PointStatus.Invalid); // past the time series' budget
+                }
+
                 if (results.Status[i * inner + j] != PointStatus.Ok)
                 {
                     times[j] = 0; // rejected already: evaluated at t = 0, never written
