@@ -16,7 +16,7 @@ public class EvalCommandTests
         Assert.Equal("", error);
         Assert.Contains("status: ok", output);
         Assert.Contains("L11        2.370657566064043E-06", output);
-        Assert.Equal(22, output.Split('\n').Count(l => l.StartsWith("  ", StringComparison.Ordinal)));
+        Assert.Equal(25, output.Split('\n').Count(l => l.StartsWith("  ", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class EvalCommandTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("message").ValueKind);
         Assert.Equal(1.0, root.GetProperty("parameters").GetProperty("J").GetDouble()); // default filled in
         Assert.Equal(2.370657566064043E-06, root.GetProperty("observables").GetProperty("L11").GetDouble(), 1e-20);
-        Assert.Equal(22, root.GetProperty("observables").EnumerateObject().Count());
+        Assert.Equal(25, root.GetProperty("observables").EnumerateObject().Count());
     }
 
     [Fact]
