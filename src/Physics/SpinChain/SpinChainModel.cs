@@ -10,21 +10,23 @@ namespace Sweep.Physics.SpinChain;
 /// <para>Closed system: one flipped spin at the centre, evolved exactly in the one-magnon sector.
 /// Open system: Lindblad dynamics on the magnon-number blocks, Dormand–Prince 5(4) with error
 /// control (rtol 1e-10, atol 1e-12), from the seed's initial states: the centre spin flipped when
-/// γ_I = 0 (Fig. 5), fully polarized when the pump is on (Fig. 6).</para>
+/// γ_I = 0 (Fig. 5), fully polarized when the pump is on (Fig. 6); the steady state solved from
+/// L ρ = 0 (<see cref="SteadyStateSolver"/>). units = 1 evaluates in the seed's normalization.</para>
 /// </summary>
 public sealed class SpinChainModel : Model
 {
     public const string ModelName = "spin-chain";
 
-    /// <summary>The dense method holds C(2N, N) complex entries per state (48,620 at N = 9) and a
-    /// pumped steady state costs ~0.5 s at N = 7, ~10 s at N = 9, ~70 s at N = 10 (docs/BENCHMARKS.md).</summary>
+    /// <summary>The dense method holds C(2N, N) complex entries per state (48,620 at N = 9); the pumped
+    /// steady state's direct solve costs ~0.3 s of CPU at N = 7 and ~1.3 s at N = 9 (docs/BENCHMARKS.md).</summary>
     public const int MaxSites = 9;
 
     /// <summary>Highest edge temperature (units of ε0): α(10 ε0)/α₁ ≈ 3–4 already; the seed's
     /// mapping needs α(T)/α₁ near 1, and larger couplings make the dynamics stiff.</summary>
     public const double MaxTemperature = 10;
 
-    /// <summary>Horizon for the steady state (units of 1/J0); slower relaxation is reported as unstable.</summary>
+    /// <summary>Horizon for the steady state where it must be integrated (a dark state makes the direct
+    /// solve inapplicable, NUMERICS.md); not settling by then is reported as unstable.</summary>
     public const double SteadyStateHorizon = 10_000;
 
     /// <summary>Steady once j and m change by less than this over <see cref="SteadyStateInterval"/>
@@ -239,7 +241,7 @@ public sealed class SpinChainModel : Model
     public override int? PreferredChunkPoints => 1;
 
     public override string? EvaluationOnlyMessage(PointStatus status) => status == PointStatus.Unstable
-        ? $"the open chain did not reach a steady state (j, m settled to {SteadyStateTolerance:R}) within t = {SteadyStateHorizon:R}/J0"
+        ? $"the open chain has undamped (dark) states and did not reach a steady state (j, m settled to {SteadyStateTolerance:R}) within t = {SteadyStateHorizon:R}/J0"
         : null;
 
     internal static int Centre(int sites) => (sites + 1) / 2 - 1;
