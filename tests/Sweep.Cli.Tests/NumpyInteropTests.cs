@@ -33,6 +33,7 @@ public class NumpyInteropTests
         assert np.any(m["status"] == 3) and np.all(np.isnan(m["i"][m["status"] == 3]))  # swasing flagged
         assert np.allclose(m["coord_v"], np.linspace(-9, 9, 13), rtol=0, atol=1e-15)
         assert m["coord_alpha_p"].tolist() == [0.02, 0.2]
+        assert list(m["status_names"]) == ["ok", "invalid", "critical", "unstable", "outside"], m["status_names"]
         print("numpy ok", np.__version__)
         """;
 

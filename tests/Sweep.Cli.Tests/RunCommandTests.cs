@@ -29,7 +29,7 @@ public class RunCommandTests
         Assert.Equal(0, run.Run("b", "--workers", "3", "--chunk", "17").ExitCode);
         Assert.Equal(0, run.Run("c").ExitCode);
         var a = run.ExportNpz("a");
-        Assert.Equal((3 + 1 + 3 + 1) + (4 + 1 + 5 + 1), a.Count); // per model: observables, status, coordinates, dims
+        Assert.Equal((3 + 1 + 3 + 2) + (4 + 1 + 5 + 2), a.Count); // per model: observables, status, coordinates, dims and status_names
         foreach (string other in new[] { "b", "c" })
         {
             var b = run.ExportNpz(other);

@@ -17,8 +17,9 @@ public class ModelContractTests
     {
         var junction = ModelRegistry.Default.Find(MagnonJunctionModel.ModelName)!;
         Assert.Equal(["A", "L11", "L12", "L21", "L22", "K", "l11", "l12", "l22", "k", "seebeck", "lorenz", "ZT", "I_S", "I_H",
-            "n_mag", "kappa", "zeta", "entropy", "C_h", "tau_plus", "tau_minus"], junction.Observables.Select(o => o.Name));
-        Assert.Equal(["h", "T", "J_T", "S", "J", "dh", "dT", "N_r"], junction.Parameters.Select(p => p.Name));
+            "n_mag", "kappa", "zeta", "entropy", "C_h", "tau_plus", "tau_minus", "dh_t", "dT_t", "dM_t"], junction.Observables.Select(o => o.Name));
+        Assert.Equal(["h", "T", "J_T", "S", "J", "dh", "dT", "N_r", "t"], junction.Parameters.Select(p => p.Name));
+        Assert.Equal("t", junction.InnerAxis);
         var mtj = ModelRegistry.Default.Find(MtjModel.ModelName)!;
         Assert.Equal(["Gamma", "alpha_e", "Vc", "N0", "Ns", "i", "dIdV", "G_el", "G_MAT", "G_STT", "R", "r"], mtj.Observables.Select(o => o.Name));
         Assert.Equal("V", mtj.InnerAxis);
@@ -68,19 +69,19 @@ public class ModelContractTests
     }
 
     [Fact]
-    public void Junction_has_no_inner_axis_and_rejects_a_grid()
+    public void Pair_tunneling_has_no_inner_axis_and_rejects_a_grid()
     {
-        var model = new MagnonJunctionModel();
+        var model = new PairTunnelingModel();
         var batch = new PointBatch(ValidPoint(model).Select(v => new[] { v }).ToArray(), 1, [1.0]);
         Assert.Throws<ArgumentException>(() => model.Evaluate(batch, model.CreateResults(1)));
     }
 
     internal static double[] ValidPoint(Model model) => model.Name switch
     {
-        MagnonJunctionModel.ModelName => [0.1, 0.5, 0.05, 1, 1, 0, 0, 1],
+        MagnonJunctionModel.ModelName => [0.1, 0.5, 0.05, 1, 1, 0, 0, 1, 0],
         MtjModel.ModelName => [1, 0.5, 100, 0.05, 0.2, 0.2, -1, 2000, 0.5],
         NfInterfaceModel.ModelName => [0.1, 0.5, 1, 1, 1, 0.1],
-        SpinChainModel.ModelName => [5, 0, 1, 0, 100, 3.102, 0, 1, 0.5],
+        SpinChainModel.ModelName => [5, 0, 1, 0, 100, 3.102, 0, 1, 0.5, 0],
         PairTunnelingModel.ModelName => [0.3, 0.1],
         _ => throw new ArgumentOutOfRangeException(nameof(model)),
     };

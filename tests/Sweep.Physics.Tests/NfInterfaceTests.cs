@@ -105,15 +105,15 @@ public class NfInterfaceTests
     }
 
     [Fact]
-    public void A_dense_magnon_gas_is_invalid_with_a_message()
+    public void A_dense_magnon_gas_is_outside_with_a_message()
     {
         double[] point = [0.01, 100, 1, 0.5, 1, 0.1]; // T ≫ J S: n_th ≫ s/2
         var check = Model.Check(point);
-        Assert.Equal(PointStatus.Invalid, check.Status);
+        Assert.Equal(PointStatus.Outside, check.Status);
         Assert.Contains("n_th", check.Message);
         var results = Model.CreateResults(1);
         Model.Evaluate(PointBatch.Single(point), results);
-        Assert.Equal(PointStatus.Invalid, results.Status[0]);
+        Assert.Equal(PointStatus.Outside, results.Status[0]);
         Assert.True(double.IsNaN(results.Columns[0][0]));
     }
 }

@@ -180,7 +180,7 @@ public class SpinChainTests
     {
         foreach (double pump in new[] { 0.0, 0.62 })
         {
-            var results = Evaluate([7, 1.5, 1.5, 1, 100, 3.102, pump, 1, 0], [0.5, 2, 5, 20]);
+            var results = Evaluate([7, 1.5, 1.5, 1, 100, 3.102, pump, 1, 0, 0], [0.5, 2, 5, 20]);
             Assert.All(results.Status, s => Assert.Equal(PointStatus.Ok, s));
             foreach (int j in new[] { 0, 1, 2, 3 })
             {
@@ -235,7 +235,7 @@ public class SpinChainTests
     [Fact]
     public void A_time_grid_gives_the_same_values_as_single_times()
     {
-        double[] row = [7, 0, 2, 1, 100, 3.102, 0.62, -1, 0];
+        double[] row = [7, 0, 2, 1, 100, 3.102, 0.62, -1, 0, 0];
         double[] grid = [4, 0.5, 2, 0];
         var batch = Evaluate(row, grid);
         for (int j = 0; j < grid.Length; j++)
@@ -258,7 +258,7 @@ public class SpinChainTests
     [InlineData(7, -4, "'site_offset'")]
     public void Bad_sizes_and_sites_are_invalid_with_a_message(double n, double offset, string named)
     {
-        double[] row = [n, 0, 2, 0, 100, 3.102, 0, offset, 1];
+        double[] row = [n, 0, 2, 0, 100, 3.102, 0, offset, 1, 0];
         var check = Model.Check(row);
         Assert.Equal(PointStatus.Invalid, check.Status);
         Assert.Contains(named, check.Message);
@@ -270,9 +270,9 @@ public class SpinChainTests
     [Fact]
     public void Tiny_rates_and_negative_times_are_invalid()
     {
-        Assert.Contains("'gamma'", Model.Check([7, 0, 2, 0, 100, 0.001, 0, 1, 1]).Message);
-        Assert.Contains("'gamma_I'", Model.Check([7, 0, 2, 0, 100, 1, 0.005, 1, 1]).Message);
-        var results = Evaluate([7, 0, 2, 0, 100, 3.102, 0, 1, 0], [1, -1, 2]);
+        Assert.Contains("'gamma'", Model.Check([7, 0, 2, 0, 100, 0.001, 0, 1, 1, 0]).Message);
+        Assert.Contains("'gamma_I'", Model.Check([7, 0, 2, 0, 100, 1, 0.005, 1, 1, 0]).Message);
+        var results = Evaluate([7, 0, 2, 0, 100, 3.102, 0, 1, 0, 0], [1, -1, 2]);
         Assert.Equal([PointStatus.Ok, PointStatus.Invalid, PointStatus.Ok], results.Status.Take(3));
         Assert.True(double.IsNaN(results.Columns[4][1]));
         Assert.False(double.IsNaN(results.Columns[4][2]));

@@ -21,11 +21,11 @@ public static class EvalCommand
         var jsonl = new Option<bool>("--jsonl")
         {
             Description = "Read {\"model\": ..., \"parameters\": {...}} lines on stdin; write one result line each " +
-                          "(status ok|invalid|critical|unstable); exit 0 unless stdin cannot be read",
+                          $"(status {PointStatusNames.NameList}); exit 0 unless stdin cannot be read",
         };
         var command = new Command("eval",
             "Evaluate every observable of a model at one point. Exit 65 if a value is out of its valid range; " +
-            "critical (h = 0) and unstable (swasing) points exit 0 with that status.")
+            "critical (h = 0), unstable (swasing) and outside (beyond the model's validity) points exit 0 with that status.")
         {
             model, set, json, jsonl,
         };

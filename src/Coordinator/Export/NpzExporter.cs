@@ -6,8 +6,8 @@ namespace Sweep.Coordinator.Export;
 
 /// <summary>
 /// Writes one <c>MODEL.npz</c> per model: an N-D float64 array per observable (axes in spec order,
-/// bias last; NaN where not a number), <c>status</c> (uint8: 0 ok, 1 invalid, 2 critical,
-/// 3 unstable, 255 not computed), <c>coord_NAME</c> per dimension and <c>dims</c> (their names).
+/// bias last; NaN where not a number), <c>status</c> (uint8: the codes of <see cref="Physics.Models.PointStatusNames"/>,
+/// 255 not computed; <c>status_names</c> spells them), <c>coord_NAME</c> per dimension and <c>dims</c> (their names).
 /// Streams chunk by chunk: memory stays at one chunk whatever the run's size.
 /// </summary>
 public static class NpzExporter
@@ -45,8 +45,14 @@ public static class NpzExporter
                 coordinate.Write(MemoryMarshal.AsBytes(values.AsSpan()));
             }
 
-            using var dims = zip.CreateEntry("dims.npy", CompressionLevel.NoCompression).Open();
-            dims.Write(NpyFormat.Strings(layout.Dimensions));
+            using (var dims = zip.CreateEntry("dims.npy", CompressionLevel.NoCompression).Open())
+            {
+                dims.Write(NpyFormat.Strings(layout.Dimensions));
+            }
+
+            // status_names[code] names each status code (the codes are 0 … n−1).
+            using var names = zip.CreateEntry("status_names.npy", CompressionLevel.NoCompression).Open();
+            names.Write(NpyFormat.Strings(Physics.Models.PointStatusNames.All.Select(e => e.Name).ToArray()));
         }
     }
 

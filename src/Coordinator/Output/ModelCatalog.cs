@@ -15,6 +15,7 @@ public static class ModelCatalog
         foreach (var model in registry.Models)
         {
             text.Append(model.Name).Append(": ").AppendLine(model.Description);
+            text.Append("  validity: ").AppendLine(model.Validity);
             text.AppendLine("  parameters:");
             var rows = model.Parameters.Select(p => new[]
             {
@@ -36,6 +37,7 @@ public static class ModelCatalog
         foreach (var model in registry.Models)
         {
             text.Append("#### `").Append(model.Name).Append("` — ").AppendLine(model.Description).AppendLine();
+            text.Append("Validity (beyond it a point is `outside`): ").AppendLine(model.Validity).AppendLine();
             text.AppendLine("| parameter | unit | default | valid range | meaning |");
             text.AppendLine("|---|---|---|---|---|");
             foreach (var p in model.Parameters)
@@ -67,6 +69,7 @@ public static class ModelCatalog
                 w.WriteStartObject();
                 w.WriteString("name", model.Name);
                 w.WriteString("description", model.Description);
+                w.WriteString("validity", model.Validity);
                 if (model.InnerAxis is null)
                 {
                     w.WriteNull("innerAxis");

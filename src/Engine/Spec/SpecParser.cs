@@ -240,7 +240,7 @@ public static partial class SpecParser
     private static AxisSpec ParseTime(YamlNode node, List<Model> models, List<KeyValuePair<string, double>> constants)
     {
         var inner = models.FirstOrDefault(m => m.InnerAxis == SweepSpec.TimeParameter)
-                    ?? throw Error(node, "time", "no listed model has a time axis (models with one: spin-chain)");
+                    ?? throw Error(node, "time", "no listed model has a time axis (models with one: magnon-junction, spin-chain)");
         if (constants.Any(c => c.Key == SweepSpec.TimeParameter))
         {
             throw Error(node, "time", $"'{SweepSpec.TimeParameter}' is also given as a constant");

@@ -42,7 +42,8 @@ public sealed class NfInterfaceModel : Model
     public NfInterfaceModel()
         : base(ModelName,
             "Spin and heat transport across a normal-metal / ferromagnetic-insulator interface (PHYSICS.md §3)",
-            ParameterList, ObservableList)
+            ParameterList, ObservableList,
+            validity: "the corrected mixing conductance (1 − 2n_th/s) g_r stays positive: n_th < s/2 (PHYSICS.md §6)")
     {
     }
 
@@ -57,7 +58,7 @@ public sealed class NfInterfaceModel : Model
         double density = ThermalDensity(h, t, p[J] * p[S]);
         return density < p[S] / 2
             ? PointCheck.Ok
-            : PointCheck.Invalid($"thermal magnon density n_th = {density:R} ≥ s/2 = {p[S] / 2:R}: the corrected mixing " +
+            : PointCheck.Outside($"thermal magnon density n_th = {density:R} ≥ s/2 = {p[S] / 2:R}: the corrected mixing " +
                 "conductance (1 − 2n_th/s) g_r is no longer positive, outside the dilute-magnon theory (lower 'T' or raise 'h' or 'S')");
     }
 
@@ -87,7 +88,7 @@ public sealed class NfInterfaceModel : Model
                 mixingReal, c[GiOverGr][i] * mixingReal);
             if (!(r.ThermalMagnons < s / 2))
             {
-                results.Reject(i, PointStatus.Invalid);
+                results.Reject(i, PointStatus.Outside);
                 continue;
             }
 

@@ -12,20 +12,30 @@ public sealed class MagnonJunctionModel : Model
 {
     public const string ModelName = "magnon-junction";
 
+    /// <summary>The spin-wave (Holstein–Primakoff) theory holds for n ≪ S: a point whose magnon
+    /// density reaches S/10 in either reservoir is <see cref="PointStatus.Outside"/> (PHYSICS.md §6).</summary>
+    public const double MaxMagnonFraction = 0.1;
+
+    /// <summary>Lowest J_T: keeps A = J_T²/(8π³J³S) and the relaxation times inside double range
+    /// (τ ≤ 1e70 at the extremes of every other parameter).</summary>
+    public const double MinTunneling = 1e-10;
+
     // Parameter order; columns of a PointBatch follow it.
-    private const int H = 0, T = 1, JT = 2, S = 3, J = 4, Dh = 5, DT = 6, Nr = 7;
+    private const int H = 0, T = 1, JT = 2, S = 3, J = 4, Dh = 5, DT = 6, Nr = 7, Time = 8;
 
     private static readonly ParameterSpec[] ParameterList =
     [
         new("h", "energy", null, new ValidRange(0, 1e4),
             "Zeeman field = magnon gap = −magnon chemical potential (mean of both reservoirs); h = 0 is the critical point"),
         new("T", "energy", null, new ValidRange(1e-6, 1e4), "temperature (mean of both reservoirs), k_B = 1"),
-        new("J_T", "energy", null, new ValidRange(0, 1e3, MinInclusive: false), "tunneling exchange across the contact (J_T ≪ J)"),
+        new("J_T", "energy", null, new ValidRange(MinTunneling, 1e3), "tunneling exchange across the contact (J_T ≪ J)"),
         new("S", "1", null, new ValidRange(0.5, 1e6), "spin per site of both ferromagnets"),
         new("J", "energy", 1.0, new ValidRange(1e-3, 1e4), "bulk exchange; spin-wave stiffness D = J S"),
         new("dh", "energy", 0.0, new ValidRange(-2e4, 2e4), "field bias Δh = h_R − h_L (needs |dh| < 2h)"),
         new("dT", "energy", 0.0, new ValidRange(-2e4, 2e4), "temperature bias ΔT = T_L − T_R (needs |dT| < 2T)"),
         new("N_r", "sites", 1.0, new ValidRange(1, 1e30), "sites per reservoir in the relaxation model"),
+        new("t", "1/energy", 0.0, new ValidRange(0, 1e100),
+            "time after the contact opens, for the transients dh_t, dT_t from the bias (dh, dT) (spec key 'time')"),
     ];
 
     private static readonly ObservableSpec[] ObservableList =
@@ -52,12 +62,16 @@ public sealed class MagnonJunctionModel : Model
         new("C_h", "1/site", "heat capacity at constant h: λ[(15/4)F_{5/2} + 3x F_{3/2} + x² F_{1/2}]"),
         new("tau_plus", "1/energy", "slow relaxation time 1/λ_min of Λ (diverges as h → 0)"),
         new("tau_minus", "1/energy", "fast relaxation time 1/λ_max of Λ"),
+        new("dh_t", "energy", "field bias Δh(t) relaxing from Δh(0) = dh after the contact opens: e^{−Λt}"),
+        new("dT_t", "energy", "temperature bias ΔT(t) relaxing from ΔT(0) = dT after the contact opens: e^{−Λt}"),
+        new("dM_t", "1/site", "magnetization difference ΔM(t) = M_L − M_R = −κ Δh(t) + ζ ΔT(t) per site (seed 000 slide 25)"),
     ];
 
     public MagnonJunctionModel()
         : base(ModelName,
             "Spin and heat transport through a magnon point contact between two ferromagnetic insulators (PHYSICS.md §1)",
-            ParameterList, ObservableList)
+            ParameterList, ObservableList, innerAxis: "t",
+            validity: $"dilute magnon gas: n < S/10 ({MaxMagnonFraction:R} S) in both reservoirs (PHYSICS.md §6)")
     {
     }
 
@@ -69,59 +83,119 @@ public sealed class MagnonJunctionModel : Model
             $"parameter 'dh' = {p[Dh]:R} needs |dh| < 2h = {2 * p[H]:R}, so that both reservoir gaps h ∓ dh/2 stay positive"),
         PointStatus.Invalid => PointCheck.Invalid(
             $"parameter 'dT' = {p[DT]:R} needs |dT| < 2T = {2 * p[T]:R}, so that both reservoir temperatures T ± dT/2 stay positive"),
-        _ => PointCheck.Ok,
+        _ => DensestReservoir(p[H], p[T], p[Dh], p[DT], p[J] * p[S]) is var n && n < MaxMagnonFraction * p[S]
+            ? PointCheck.Ok
+            : PointCheck.Outside($"magnon density n = {n:R} ≥ S/10 = {MaxMagnonFraction * p[S]:R}: the spin-wave theory " +
+                "needs a dilute gas, n ≪ S (lower 'T', raise 'h', 'S' or 'J')"),
     };
+
+    /// <summary>The largest magnon density λ F_{3/2}(h/T) of the mean state and the two reservoirs
+    /// (h_L,R = h ∓ dh/2, T_L,R = T ± dT/2, PHYSICS.md §1).</summary>
+    private static double DensestReservoir(double h, double t, double dh, double dt, double stiffness)
+    {
+        double n = MagnonGas.ThermalFactor(t, stiffness) * BoseIntegrals.Evaluate(h / t).F15;
+        if (dh != 0 || dt != 0)
+        {
+            foreach (int sign in (ReadOnlySpan<int>)[-1, 1])
+            {
+                double hr = h + sign * dh / 2, tr = t - sign * dt / 2;
+                n = Math.Max(n, MagnonGas.ThermalFactor(tr, stiffness) * BoseIntegrals.Evaluate(hr / tr).F15);
+            }
+        }
+
+        return n;
+    }
 
     protected override void EvaluateCore(PointBatch batch, ResultBatch results)
     {
         var c = batch.Columns;
         var o = results.Columns;
+        int inner = batch.InnerLength;
         for (int i = 0; i < batch.Count; i++)
         {
-            if (results.Status[i] != PointStatus.Ok)
+            int first = i * inner;
+            if (!AnyOk(results, first, inner))
             {
                 continue; // rejected by the range check
             }
 
             double h = c[H][i], t = c[T][i], dh = c[Dh][i], dt = c[DT][i];
             var status = Classify(h, t, dh, dt);
+            double lambda = status == PointStatus.Ok ? MagnonGas.ThermalFactor(t, c[J][i] * c[S][i]) : 0; // D = J S
+            var f = status == PointStatus.Ok ? BoseIntegrals.Evaluate(h / t) : default;
+            var gas = MagnonGas.Compute(f, t, lambda);
+            if (status == PointStatus.Ok)
+            {
+                double densest = dh == 0 && dt == 0 ? gas.Density : Math.Max(gas.Density, DensestReservoir(h, t, dh, dt, c[J][i] * c[S][i]));
+                status = densest < MaxMagnonFraction * c[S][i] ? PointStatus.Ok : PointStatus.Outside;
+            }
+
             if (status != PointStatus.Ok)
             {
-                results.Reject(i, status);
+                for (int j = 0; j < inner; j++)
+                {
+                    if (results.Status[first + j] == PointStatus.Ok)
+                    {
+                        results.Reject(first + j, status);
+                    }
+                }
+
                 continue;
             }
 
-            double lambda = MagnonGas.ThermalFactor(t, c[J][i] * c[S][i]); // D = J S
             double a = JunctionTransport.TransmissionSlope(c[JT][i], c[S][i], c[J][i]);
-            var f = BoseIntegrals.Evaluate(h / t);
             var transport = JunctionTransport.Compute(f, t, a);
             var currents = NonlinearCurrents.Compute(h, t, dh, dt, a);
-            var gas = MagnonGas.Compute(f, t, lambda);
             var relaxation = ContactRelaxation.Compute(f, t, a, lambda, c[Nr][i]);
+            for (int j = 0; j < inner; j++)
+            {
+                int k = first + j;
+                if (results.Status[k] != PointStatus.Ok)
+                {
+                    continue; // a time outside its range
+                }
 
-            o[0][i] = transport.A;
-            o[1][i] = transport.L11;
-            o[2][i] = transport.L12;
-            o[3][i] = transport.L21;
-            o[4][i] = transport.L22;
-            o[5][i] = transport.K;
-            o[6][i] = transport.l11;
-            o[7][i] = transport.l12;
-            o[8][i] = transport.l22;
-            o[9][i] = transport.k;
-            o[10][i] = transport.Seebeck;
-            o[11][i] = transport.Lorenz;
-            o[12][i] = transport.ZT;
-            o[13][i] = currents.SpinCurrent;
-            o[14][i] = currents.HeatCurrent;
-            o[15][i] = gas.Density;
-            o[16][i] = gas.Susceptibility;
-            o[17][i] = gas.Zeta;
-            o[18][i] = gas.Entropy;
-            o[19][i] = gas.HeatCapacity;
-            o[20][i] = relaxation.TauPlus;
-            o[21][i] = relaxation.TauMinus;
+                var transient = BiasRelaxation.Compute(f, relaxation, dh, dt, batch.InnerGrid is { } grid ? grid[j] : c[Time][i]);
+                o[0][k] = transport.A;
+                o[1][k] = transport.L11;
+                o[2][k] = transport.L12;
+                o[3][k] = transport.L21;
+                o[4][k] = transport.L22;
+                o[5][k] = transport.K;
+                o[6][k] = transport.l11;
+                o[7][k] = transport.l12;
+                o[8][k] = transport.l22;
+                o[9][k] = transport.k;
+                o[10][k] = transport.Seebeck;
+                o[11][k] = transport.Lorenz;
+                o[12][k] = transport.ZT;
+                o[13][k] = currents.SpinCurrent;
+                o[14][k] = currents.HeatCurrent;
+                o[15][k] = gas.Density;
+                o[16][k] = gas.Susceptibility;
+                o[17][k] = gas.Zeta;
+                o[18][k] = gas.Entropy;
+                o[19][k] = gas.HeatCapacity;
+                o[20][k] = relaxation.TauPlus;
+                o[21][k] = relaxation.TauMinus;
+                o[22][k] = transient.FieldBias;
+                o[23][k] = transient.TemperatureBias;
+                o[24][k] = -gas.Susceptibility * transient.FieldBias + gas.Zeta * transient.TemperatureBias;
+            }
         }
+    }
+
+    private static bool AnyOk(ResultBatch results, int first, int count)
+    {
+        for (int j = 0; j < count; j++)
+        {
+            if (results.Status[first + j] == PointStatus.Ok)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The model's own conditions beyond parameter ranges (one rule for single points and batches).</summary>

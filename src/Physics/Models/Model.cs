@@ -9,8 +9,9 @@ namespace Sweep.Physics.Models;
 public abstract class Model
 {
     protected Model(string name, string description, IReadOnlyList<ParameterSpec> parameters,
-        IReadOnlyList<ObservableSpec> observables, string? innerAxis = null)
+        IReadOnlyList<ObservableSpec> observables, string? innerAxis = null, string? validity = null)
     {
+        Validity = validity ?? "no boundary inside the parameter ranges";
         Name = name;
         Description = description;
         Parameters = parameters;
@@ -26,6 +27,10 @@ public abstract class Model
     public string Name { get; }
 
     public string Description { get; }
+
+    /// <summary>Where the model's approximations end, in PHYSICS.md §6 terms; points beyond get
+    /// <see cref="PointStatus.Outside"/>.</summary>
+    public string Validity { get; }
 
     public IReadOnlyList<ParameterSpec> Parameters { get; }
 

@@ -12,4 +12,6 @@ public readonly record struct PointCheck(PointStatus Status, string? Message)
     public static PointCheck Critical(string message) => new(PointStatus.Critical, message);
 
     public static PointCheck Unstable(string message) => new(PointStatus.Unstable, message);
+
+    public static PointCheck Outside(string message) => new(PointStatus.Outside, message);
 }

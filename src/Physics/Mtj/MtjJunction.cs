@@ -116,9 +116,23 @@ public readonly record struct MtjJunction
         double gMatSlope = inelastic * (n.MinusCurvature - c * n.PlusCurvature);
         double gSttSlope = -eta * gm * ns1 / Spin + currentPerMagnon * ns2;
         double ratio = gMatSlope != 0 ? gSttSlope / gMatSlope : double.NaN; // r undefined where ∂_v G_MAT = 0
-        double resistance = v != 0 ? v / current : 1 / dIdV;                 // R(0) = 1/(dI/dV)(0); i(0) may round off 0
+        double resistance = Resistance(v, current, dIdV, gMatSlope + gSttSlope - eta * gm * ns1 / Spin,
+            Math.Abs(gEl * v) + inelastic * (Math.Abs(n.Minus) + Math.Abs(c) * (Math.Abs(n.Plus) + Math.Abs(ns))));
 
         return new MtjBiasPoint(ns, ns1, current, dIdV, gEl, gMat, gStt, resistance, ratio);
+    }
+
+    /// <summary>R = v/i, or near v = 0 its limit from the expansion i/v = i'(v) − ½ i''(v) v + O(v²)
+    /// (exact 1/(dI/dV) at v = 0). i is a sum of terms of size <paramref name="currentScale"/> that cancel
+    /// as v → 0, so v/i carries a relative rounding error ~ ε·scale/|i|; the expansion's error is
+    /// ~ (v/ℓ)², ℓ = 1 the distance to the nearest singularity of f(1 ± v) at t = 0 (and 2πt beyond),
+    /// capped by the pole of N_s at v = −V_c. The smaller of the two errors decides.</summary>
+    private double Resistance(double v, double current, double dIdV, double dIdVSlope, double currentScale)
+    {
+        double reach = Math.Min(Math.Max(1.0, 2 * Math.PI * ReducedTemperature), Math.Abs(CriticalBias));
+        double expansionError = v / reach * (v / reach);
+        double roundingError = current != 0 ? 4e-16 * currentScale / Math.Abs(current) : double.PositiveInfinity;
+        return expansionError < roundingError ? 1 / (dIdV - 0.5 * dIdVSlope * v) : v / current;
     }
 }
 

@@ -15,6 +15,14 @@ public sealed class MtjModel : Model
     /// inside double range.</summary>
     public const double MaxReducedTemperature = 1e6, MaxReducedBias = 1e6;
 
+    /// <summary>The spin-wave expansion of the island and its rate equation hold for N ≪ S (seed 004,
+    /// Sec. II); a point with N_s ≥ S/10 is <see cref="PointStatus.Outside"/> (PHYSICS.md §6).</summary>
+    public const double MaxMagnonFraction = 0.1;
+
+    /// <summary>Lower ends of P, P_L and G0/Gφ: they keep α_e = Γ/(πS) and V_c inside double range
+    /// (V_c ≤ 2e42 at the extremes), so every legal point has finite numbers.</summary>
+    public const double MinCoupling = 1e-6;
+
     private const int H = 0, T = 1, S = 2, AlphaP = 3, P = 4, PL = 5, Eta = 6, G0 = 7, V = 8;
 
     private static readonly ParameterSpec[] ParameterList =
@@ -24,11 +32,11 @@ public sealed class MtjModel : Model
         new("T", "energy", null, new ValidRange(0, 1e4), "temperature; t = T/ħΩ ≤ 1e6"),
         new("S", "1", null, new ValidRange(0.5, 1e15), "island spin"),
         new("alpha_p", "1", null, new ValidRange(0, 1e3, MinInclusive: false), "lattice (Gilbert) damping α_p"),
-        new("J_T", "1", null, new ValidRange(0, 1e3, MinInclusive: false),
+        new("J_T", "1", null, new ValidRange(MinCoupling, 1e3),
             "island polarization P = B/A (spin-dependent over spin-independent hopping)"),
-        new("P_L", "1", 0.2, new ValidRange(0, 1, MinInclusive: false, MaxInclusive: false), "left-lead polarization"),
+        new("P_L", "1", 0.2, new ValidRange(MinCoupling, 1, MaxInclusive: false), "left-lead polarization"),
         new("eta", "1", -1.0, ValidRange.OneOf(-1, 1), "orientation: +1 parallel, −1 antiparallel"),
-        new("G0_over_Gphi", "1", 2000.0, new ValidRange(0, 1e12, MinInclusive: false), "junction conductance G0 in units of Gφ = 2e²/h"),
+        new("G0_over_Gphi", "1", 2000.0, new ValidRange(MinCoupling, 1e12), "junction conductance G0 in units of Gφ = 2e²/h"),
         new("V", "energy", 0.0, new ValidRange(-1e10, 1e10), "bias eV (energy units); reduced v = V/h, |v| ≤ 1e6"),
     ];
 
@@ -51,7 +59,8 @@ public sealed class MtjModel : Model
     public MtjModel()
         : base(ModelName,
             "Magnetic tunnel junction with a fluctuating island spin: self-consistent magnon number and nonlinear I–V (PHYSICS.md §2)",
-            ParameterList, ObservableList, innerAxis: "V")
+            ParameterList, ObservableList, innerAxis: "V",
+            validity: $"spin-wave expansion of the island: N_s < S/10 ({MaxMagnonFraction:R} S), below the swasing threshold |v| < |V_c| (PHYSICS.md §6)")
     {
     }
 
@@ -68,9 +77,14 @@ public sealed class MtjModel : Model
                 $"|V/h| = {Math.Abs(v):R} exceeds {MaxReducedBias:R} (parameter 'V' too large for this 'h')"),
             PointStatus.Unstable => PointCheck.Unstable(
                 $"1 + v/V_c = {1 + v / junction.CriticalBias:R} ≤ 0 at v = {v:R}, V_c = {junction.CriticalBias:R}: swasing, no steady state"),
-            _ => PointCheck.Ok,
+            _ => IsDilute(junction.AtBias(v), p[S]) ? PointCheck.Ok : PointCheck.Outside(
+                $"N_s = {junction.AtBias(v).MagnonNumber:R} ≥ S/10 = {MaxMagnonFraction * p[S]:R} at v = {v:R}: " +
+                "the island's spin-wave expansion needs N_s ≪ S (raise 'S' or 'h', lower 'T' or |V|)"),
         };
     }
+
+    /// <summary>N_s ≪ S, as the spin-wave expansion of the island needs (PHYSICS.md §6).</summary>
+    private static bool IsDilute(in MtjBiasPoint b, double spin) => b.MagnonNumber < MaxMagnonFraction * spin;
 
     protected override void EvaluateCore(PointBatch batch, ResultBatch results)
     {
@@ -103,6 +117,12 @@ public sealed class MtjModel : Model
                 }
 
                 var b = junction.AtBias(v);
+                if (!IsDilute(b, c[S][i]))
+                {
+                    results.Reject(k, PointStatus.Outside);
+                    continue;
+                }
+
                 o[0][k] = junction.Gamma;
                 o[1][k] = junction.ElectronDamping;
                 o[2][k] = junction.CriticalBias;

@@ -38,6 +38,14 @@ public static class PairConductance
         return 2 * conductance / seebeck;
     }
 
+    /// <summary>γ³ Q(E): the common factor γ³ cancels in G/S, and without it nothing underflows
+    /// at small γ (γ³ alone underflows below γ ≈ 1e-102).</summary>
+    public static double ScaledMomentumIntegral(double energy, double width)
+    {
+        var root = Complex.Sqrt(new Complex(-energy, -width));
+        return -Math.PI / 2 * root.Imaginary - Math.PI * width / 4 * (1 / root).Real;
+    }
+
     /// <summary>Q(E) = ∫₀^∞ √ε dε/((ε − E)² + γ²)² (closed form above).</summary>
     public static double MomentumIntegral(double energy, double width)
     {
@@ -56,7 +64,7 @@ public static class PairConductance
             double x = (e - mu) / t;
             double s = Math.Sinh(0.5 * x);
             double occupation = 1 / (4 * s * s * t); // −∂_E n_B = n(1 + n)/T
-            double w = weights[k] * half * MomentumIntegral(e, width) * occupation;
+            double w = weights[k] * half * ScaledMomentumIntegral(e, width) * occupation;
             conductance += w;
             seebeck += w * x;
         }

@@ -12,13 +12,17 @@ public sealed class PairTunnelingModel : Model
 {
     public const string ModelName = "pair-tunneling";
 
+    /// <summary>Lowest γ: the energy integral starts at min(|μ_B|, γ, T) and doubles up to 45 T,
+    /// ~50 pieces at γ = 1e-12 (and none would be taken at a γ that underflows to 0).</summary>
+    public const double MinWidth = 1e-12;
+
     private const int T = 0, Gamma = 1;
 
     private static readonly ParameterSpec[] ParameterList =
     [
         new("T", "T_F", null, new ValidRange(0, 100, MinInclusive: false),
             "temperature in units of the Fermi temperature; T ≤ T_c = 0.2180 T_F is critical (molecular BEC)"),
-        new("gamma", "E_F", 0.1, new ValidRange(0, 10, MinInclusive: false), "width γ of the pair spectral function"),
+        new("gamma", "E_F", 0.1, new ValidRange(MinWidth, 10), "width γ of the pair spectral function"),
     ];
 
     private static readonly ObservableSpec[] ObservableList =
@@ -31,7 +35,8 @@ public sealed class PairTunnelingModel : Model
     public PairTunnelingModel()
         : base(ModelName,
             "Pair tunneling between strongly attractive Fermi gases near the molecular BEC (PHYSICS.md §5)",
-            ParameterList, ObservableList)
+            ParameterList, ObservableList,
+            validity: "the strong-coupling limit a⁻¹ → ∞ is taken exactly; no boundary inside the ranges above T_c (PHYSICS.md §6)")
     {
     }
 

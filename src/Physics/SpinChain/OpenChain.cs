@@ -226,6 +226,26 @@ public sealed class OpenChain
         return j;
     }
 
+    /// <summary>An upper bound of the trace distance ‖a − b‖₁: Σ_n √d_n ‖a_n − b_n‖_F over the blocks.</summary>
+    public double TraceDistanceBound(double[] a, double[] b)
+    {
+        double bound = 0;
+        for (int n = 0; n < _sectors.Length; n++)
+        {
+            int d = _sectors[n].Dimension, o = 2 * _offsets[n];
+            double sum = 0;
+            for (int k = o; k < o + 2 * d * d; k++)
+            {
+                double diff = a[k] - b[k];
+                sum += diff * diff;
+            }
+
+            bound += Math.Sqrt(d * sum);
+        }
+
+        return bound;
+    }
+
     /// <summary>Block n as a dense complex matrix (tests: hermiticity and positivity).</summary>
     public System.Numerics.Complex[,] Block(double[] rho, int magnons)
     {
@@ -244,6 +264,15 @@ public sealed class OpenChain
     }
 
     public int BlockCount => _sectors.Length;
+
+    /// <summary>The magnon-number sector n (its states, diagonal and hops).</summary>
+    internal MagnonSector Sector(int n) => _sectors[n];
+
+    /// <summary>Σ_k γ_k ⟨a|L_k†L_k|a⟩ for each state a of sector n.</summary>
+    internal double[] Damping(int n) => _damping[n];
+
+    /// <summary>Complex offset of block n in the state.</summary>
+    internal int Offset(int n) => _offsets[n];
 
     private double BlockTrace(double[] rho, int n)
     {

@@ -10,21 +10,23 @@ namespace Sweep.Physics.SpinChain;
 /// <para>Closed system: one flipped spin at the centre, evolved exactly in the one-magnon sector.
 /// Open system: Lindblad dynamics on the magnon-number blocks, Dormand–Prince 5(4) with error
 /// control (rtol 1e-10, atol 1e-12), from the seed's initial states: the centre spin flipped when
-/// γ_I = 0 (Fig. 5), fully polarized when the pump is on (Fig. 6).</para>
+/// γ_I = 0 (Fig. 5), fully polarized when the pump is on (Fig. 6); the steady state solved from
+/// L ρ = 0 (<see cref="SteadyStateSolver"/>). units = 1 evaluates in the seed's normalization.</para>
 /// </summary>
 public sealed class SpinChainModel : Model
 {
     public const string ModelName = "spin-chain";
 
-    /// <summary>The dense method holds C(2N, N) complex entries per state (48,620 at N = 9) and a
-    /// pumped steady state costs ~0.5 s at N = 7, ~10 s at N = 9, ~70 s at N = 10 (docs/BENCHMARKS.md).</summary>
+    /// <summary>The dense method holds C(2N, N) complex entries per state (48,620 at N = 9); the pumped
+    /// steady state's direct solve costs ~0.3 s of CPU at N = 7 and ~1.3 s at N = 9 (docs/BENCHMARKS.md).</summary>
     public const int MaxSites = 9;
 
     /// <summary>Highest edge temperature (units of ε0): α(10 ε0)/α₁ ≈ 3–4 already; the seed's
     /// mapping needs α(T)/α₁ near 1, and larger couplings make the dynamics stiff.</summary>
     public const double MaxTemperature = 10;
 
-    /// <summary>Horizon for the steady state (units of 1/J0); slower relaxation is reported as unstable.</summary>
+    /// <summary>Horizon for the steady state where it must be integrated (a dark state makes the direct
+    /// solve inapplicable, NUMERICS.md); not settling by then is reported as unstable.</summary>
     public const double SteadyStateHorizon = 10_000;
 
     /// <summary>Steady once j and m change by less than this over <see cref="SteadyStateInterval"/>
@@ -34,7 +36,21 @@ public sealed class SpinChainModel : Model
 
     public const double SteadyStateInterval = 10;
 
-    private const int N = 0, T1 = 1, T2 = 2, Profile = 3, G = 4, Gamma = 5, GammaI = 6, SiteOffset = 7, Time = 8;
+    /// <summary>The seed's window for the mapping of H onto h: α(T)/α₁ ≃ 1 needs k_B T ≲ 2 ε0 (seed 002,
+    /// text after Eq. 5); a hotter edge is <see cref="PointStatus.Outside"/> (PHYSICS.md §6).</summary>
+    public const double MaxMappedTemperature = 2;
+
+    /// <summary>Strong coupling (seed 002, Methods, Eq. 15): the manifolds decouple while the largest
+    /// exchange α_l/g stays below this fraction of the gap e_{N+1} − e_N to the next manifold.</summary>
+    public const double MaxExchangeOverGap = 0.1;
+
+    /// <summary>Budget of the open chain's time series, in stored density-matrix entries × t × (2γ + γ_I + 40):
+    /// Dormand–Prince's steps are set by the rates (stability) and by the coherences' frequencies ≲ 40 J0
+    /// (accuracy), and each costs one pass over the entries. 1e8 is about 40 s on one core (docs/BENCHMARKS.md);
+    /// later times are <c>invalid</c>. Points that reach their steady state stop integrating before it.</summary>
+    public const double MaxIntegrationWork = 1e8;
+
+    private const int N = 0, T1 = 1, T2 = 2, Profile = 3, G = 4, Gamma = 5, GammaI = 6, SiteOffset = 7, Time = 8, Units = 9;
 
     private static readonly ParameterSpec[] ParameterList =
     [
@@ -47,6 +63,8 @@ public sealed class SpinChainModel : Model
         new("gamma_I", "J0", 0.0, new ValidRange(0, 50), "centre pump rate γ_I of down spins (0 or ≥ 0.01); > 0 starts fully polarized"),
         new("site_offset", "sites", 1.0, new ValidRange(-(MaxSites - 1), MaxSites - 1), "site i − i0 whose impurity occupation is reported (i0 = ⌈N/2⌉)"),
         new("t", "1/J0", 0.0, new ValidRange(0, 1e3), "time after the spin flip / pump switch-on (the inner axis: spec key 'time')"),
+        new("units", "1", 0.0, ValidRange.OneOf(0, 1),
+            "0: Eq. 3 as written (hopping J0, Bessel law J_d(2J0t)²); 1: the seed's numerics (hopping J0/2, Eq. 7 J_d(J0t)²): t, γ, γ_I in those units"),
     ];
 
     private static readonly ObservableSpec[] ObservableList =
@@ -66,7 +84,8 @@ public sealed class SpinChainModel : Model
     public SpinChainModel()
         : base(ModelName,
             "Spin Seebeck effect in a strongly interacting 1D link: the temperature-dependent spin chain, closed and open (PHYSICS.md §4)",
-            ParameterList, ObservableList, innerAxis: "t")
+            ParameterList, ObservableList, innerAxis: "t",
+            validity: $"strong coupling: max α_l/g < {MaxExchangeOverGap:R} (e_(N+1) − e_N); the seed's mapping window T1, T2 ≤ {MaxMappedTemperature:R} ε0 (PHYSICS.md §6)")
     {
     }
 
@@ -91,8 +110,54 @@ public sealed class SpinChainModel : Model
             }
         }
 
-        return PointCheck.Ok;
+        if (IntegrationWork(p, p[Time]) > MaxIntegrationWork)
+        {
+            return PointCheck.Invalid(WorkMessage(p, p[Time]));
+        }
+
+        double hottest = Math.Max(p[T1], p[T2]);
+        if (hottest > MaxMappedTemperature)
+        {
+            return PointCheck.Outside($"k_B T = {hottest:R} ε0 > {MaxMappedTemperature:R} ε0: the mapping onto the spin chain needs α(T)/α₁ ≃ 1, " +
+                "which the seed finds only for k_B T ≲ 2 ε0 (lower 'T1'/'T2')");
+        }
+
+        int sites = (int)p[N];
+        double exchange = ExchangeCoefficient.Alpha(sites, sites, hottest * ChainCouplings.TemperatureUnit) / p[G];
+        double gap = ManifoldGap(sites);
+        return exchange < MaxExchangeOverGap * gap
+            ? PointCheck.Ok
+            : PointCheck.Outside($"exchange α/g = {exchange:R} ≥ {MaxExchangeOverGap:R} × the manifold gap {gap:R}: " +
+                "the interaction is not strong enough for the spin-chain mapping (raise 'g')");
     }
+
+    /// <summary>The time series' work (see <see cref="MaxIntegrationWork"/>) up to time <paramref name="t"/>, in Eq. 3's units.</summary>
+    private static double IntegrationWork(ReadOnlySpan<double> p, double t)
+    {
+        int sites = (int)p[N];
+        double entries = p[GammaI] > 0 ? Binomial(2 * sites, sites) : 1 + sites * sites; // pump off: the 0- and 1-magnon blocks
+        double scale = p[Units] == 1 ? 2 : 1;
+        return entries * (t / scale) * (scale * (2 * p[Gamma] + p[GammaI]) + 40);
+    }
+
+    private static string WorkMessage(ReadOnlySpan<double> p, double t) =>
+        $"parameter 't' = {t:R}: the open chain's time series up to t costs {IntegrationWork(p, t):G3} entry·time·rate units, " +
+        $"over the budget {MaxIntegrationWork:G3} that keeps a point under a minute (N = {p[N]:R}, gamma = {p[Gamma]:R}, gamma_I = {p[GammaI]:R}); " +
+        "lower 't', 'gamma', 'gamma_I' or 'N'";
+
+    private static double Binomial(int n, int k)
+    {
+        double result = 1;
+        for (int i = 1; i <= k; i++)
+        {
+            result = result * (n - k + i) / i;
+        }
+
+        return result;
+    }
+
+    /// <summary>e_{N+1} − e_N = π²(2N + 1)/(2L²) at density 1 (L = N): the gap between the lowest manifolds.</summary>
+    public static double ManifoldGap(int sites) => Math.PI * Math.PI * (2 * sites + 1) / (2.0 * sites * sites);
 
     protected override void EvaluateCore(PointBatch batch, ResultBatch results)
     {
@@ -124,16 +189,25 @@ public sealed class SpinChainModel : Model
             }
 
             double[] times = batch.InnerGrid is { } grid ? (double[])grid.Clone() : [c[Time][i]];
+            var row = Row(c, i);
             for (int j = 0; j < times.Length; j++)
             {
+                if (results.Status[i * inner + j] == PointStatus.Ok && IntegrationWork(row, times[j]) > MaxIntegrationWork)
+                {
+                    results.Reject(i * inner + j, PointStatus.Invalid); // past the time series' budget
+                }
+
                 if (results.Status[i * inner + j] != PointStatus.Ok)
                 {
                     times[j] = 0; // rejected already: evaluated at t = 0, never written
                 }
             }
 
+            // The seed's numerics evolve under h/2: at its time t and rates γ that is Eq. 3 at t/2 with rates 2γ.
+            double scale = c[Units][i] == 1 ? 2 : 1;
+            var scaled = times.Select(t => t / scale).ToArray();
             var point = SpinChainPoint.Evaluate((int)c[N][i], c[T1][i], c[T2][i], c[Profile][i] == 1,
-                c[Gamma][i], c[GammaI][i], (int)c[SiteOffset][i], times);
+                scale * c[Gamma][i], scale * c[GammaI][i], (int)c[SiteOffset][i], scaled);
             for (int j = 0; j < times.Length; j++)
             {
                 int k = i * inner + j;
@@ -167,7 +241,7 @@ public sealed class SpinChainModel : Model
     public override int? PreferredChunkPoints => 1;
 
     public override string? EvaluationOnlyMessage(PointStatus status) => status == PointStatus.Unstable
-        ? $"the open chain did not reach a steady state (j, m settled to {SteadyStateTolerance:R}) within t = {SteadyStateHorizon:R}/J0"
+        ? $"the open chain has undamped (dark) states and did not reach a steady state (j, m settled to {SteadyStateTolerance:R}) within t = {SteadyStateHorizon:R}/J0"
         : null;
 
     internal static int Centre(int sites) => (sites + 1) / 2 - 1;
