@@ -87,7 +87,7 @@ public static partial class FigureParser
         var dims = Dimensions(spec, model);
         string Dimension(string key)
         {
-            var value = entries[key];
+            var value = Need(key);
             string dim = String(value, $"{field}.{key}");
             return dims.Any(d => d.Name == dim) ? dim
                 : throw Error(value, $"{field}.{key}", $"'{dim}' is not a dimension of '{model.Name}' in this spec (dimensions: {string.Join(", ", dims.Select(d => d.Name))})");

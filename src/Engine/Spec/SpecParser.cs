@@ -68,6 +68,12 @@ public static partial class SpecParser
         {
             throw new SpecException("(document)", (int)ex.Start.Line, $"malformed YAML: {ex.InnerException?.Message ?? ex.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 16.3's scanner throws this instead of a YamlException on some malformed flow
+            // mappings (e.g. "{a: 1, b[: 2}"; found by the spec fuzzer): still the user's bad YAML.
+            throw new SpecException("(document)", null, "malformed YAML: the parser could not read a flow mapping or sequence ({ … } or [ … ])");
+        }
 
         if (stream.Documents.Count != 1)
         {

@@ -13,11 +13,11 @@ namespace Sweep.Cli.Tests.Fuzz;
 public class SpecFuzzTests(ITestOutputHelper output)
 {
     /// <summary>Cases per example spec.</summary>
-    private const int CasesPerExample = 150;
+    private const int CasesPerExample = 100;
 
     /// <summary>Accepted specs really run, kept small by --max-points (bigger plans are refused with
     /// 65): the spin chain integrates a Lindblad equation per outer point, so it gets fewer.</summary>
-    private static string MaxPoints(string example) => example.StartsWith("spin-chain", StringComparison.Ordinal) ? "600" : "4000";
+    private static string MaxPoints(string example) => example.StartsWith("spin-chain", StringComparison.Ordinal) ? "150" : "4000";
 
     public static TheoryData<string> Examples() =>
         new(Directory.GetFiles(Path.Combine(ModelsCommandTests.RepositoryRoot(), "examples"), "*.yaml").Select(Path.GetFileName).Order()!);

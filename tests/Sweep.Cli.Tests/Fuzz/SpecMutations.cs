@@ -51,7 +51,7 @@ public static partial class SpecMutations
         var structural = Gen.OneOf(
             Gen.Choose(0, text.Length).Select(n => new MutatedSpec(source, $"truncated at {n}", text[..n], [])),
             Gen.Choose(0, lines.Length - 1).Select(i => Lines(source, $"line {i + 1} removed", lines.Where((_, k) => k != i), [])),
-            Gen.Choose(0, lines.Length - 1).Select(i => Lines(source, $"line {i + 1} duplicated", lines.SelectMany((l, k) => k == i ? [l, l] : new[] { l }), Keys(lines[i]))),
+            Gen.Choose(0, lines.Length - 1).Select(i => Lines(source, $"line {i + 1} duplicated", lines.SelectMany((l, k) => k == i ? [l, l] : new[] { l }), [])),
             from i in Gen.Choose(0, lines.Length - 1)
             from c in Gen.Elements("[", "{", "]", "}", ":", "- ", "\"", "'", "&a ", "*a ", "!!binary ", "\t", "? ", "|", "%YAML 1.2\n---\n")
             select Lines(source, $"'{c}' inserted in line {i + 1}", lines.Select((l, k) => k == i ? Insert(l, c) : l), []),
