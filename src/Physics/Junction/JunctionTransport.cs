@@ -17,6 +17,21 @@ public readonly record struct JunctionTransport(
     public static double TransmissionSlope(double tunnelingExchange, double spin, double exchange) =>
         tunnelingExchange * tunnelingExchange / (8.0 * Math.PI * Math.PI * Math.PI * exchange * exchange * exchange * spin);
 
+    /// <summary>The reduced conductances at many points from F_d = scale · G_d (<see cref="LowOrderBatch"/>):
+    /// the formulas of <see cref="Compute"/>, with k from the scaled integrals so it never underflows early.</summary>
+    public static void Reduced(ReadOnlySpan<double> x, ReadOnlySpan<double> scale, ReadOnlySpan<double> g1,
+        ReadOnlySpan<double> g2, ReadOnlySpan<double> g3, Span<double> l11, Span<double> l12, Span<double> l22, Span<double> k)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double xi = x[i], s = scale[i], a = g1[i], b = g2[i], c = g3[i];
+            l11[i] = s * a;
+            l12[i] = s * (2.0 * b + xi * a);
+            l22[i] = s * (6.0 * c + 4.0 * xi * b + xi * xi * a);
+            k[i] = s * (6.0 * c - 4.0 * b * b / a);
+        }
+    }
+
     /// <summary>All coefficients at mean temperature <paramref name="temperature"/>, from the Bose
     /// integrals at x = h/T. Ratios are formed from the scaled integrals G_d = e^{x} F_d, so they
     /// stay finite (seebeck → x + 2, lorenz → 2) where F_d underflows.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sweep.Physics.Bose;
 using Sweep.Physics.Models;
 
@@ -14,6 +15,9 @@ public sealed class MagnonJunctionModel : Model
 
     // Parameter order; columns of a PointBatch follow it.
     private const int H = 0, T = 1, JT = 2, S = 3, J = 4, Dh = 5, DT = 6, Nr = 7;
+
+    // Observable index of l11; l12, l22 and k follow it.
+    private const int ReducedFirst = 6;
 
     private static readonly ParameterSpec[] ParameterList =
     [
@@ -122,6 +126,49 @@ public sealed class MagnonJunctionModel : Model
             o[20][i] = relaxation.TauPlus;
             o[21][i] = relaxation.TauMinus;
         }
+    }
+
+    /// <summary>Only the reduced conductances l11, l12, l22, k asked for: F_1, F_2, F_3 SIMD across
+    /// points (<see cref="LowOrderBatch"/>), none of the other observables' work.</summary>
+    protected override bool EvaluateSelected(PointBatch batch, ResultBatch results, ReadOnlySpan<int> observables)
+    {
+        foreach (int o in observables)
+        {
+            if (o is < ReducedFirst or > ReducedFirst + 3)
+            {
+                return false;
+            }
+        }
+
+        int n = batch.Count;
+        var c = batch.Columns;
+        double[] scratch = ArrayPool<double>.Shared.Rent(5 * n);
+        var x = scratch.AsSpan(0, n);
+        var scale = scratch.AsSpan(n, n);
+        var g1 = scratch.AsSpan(2 * n, n);
+        var g2 = scratch.AsSpan(3 * n, n);
+        var g3 = scratch.AsSpan(4 * n, n);
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = c[H][i] / c[T][i];
+        }
+
+        LowOrderBatch.Evaluate(x, scale, g1, g2, g3);
+        JunctionTransport.Reduced(x, scale, g1, g2, g3,
+            results.Columns[ReducedFirst].AsSpan(0, n), results.Columns[ReducedFirst + 1].AsSpan(0, n),
+            results.Columns[ReducedFirst + 2].AsSpan(0, n), results.Columns[ReducedFirst + 3].AsSpan(0, n));
+        ArrayPool<double>.Shared.Return(scratch);
+
+        for (int i = 0; i < n; i++)
+        {
+            var status = results.Status[i] == PointStatus.Ok ? Classify(c[H][i], c[T][i], c[Dh][i], c[DT][i]) : results.Status[i];
+            if (status != PointStatus.Ok)
+            {
+                results.Reject(i, status); // the same rules as EvaluateCore; NaN over the numbers just written
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The model's own conditions beyond parameter ranges (one rule for single points and batches).</summary>
