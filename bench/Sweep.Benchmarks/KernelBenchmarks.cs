@@ -23,6 +23,10 @@ public class KernelBenchmarks
     private double[] _x = [];
     private double[] _xNearSwitch = [];
     private PointBatch _junctionBatch = null!;
+    private PointBatch _junctionSortedBatch = null!;
+    private double[] _xSorted = [];
+    private readonly double[] _scale = new double[Points], _g1 = new double[Points], _g2 = new double[Points], _g3 = new double[Points];
+    private int[] _reducedSelection = [];
     private ResultBatch _junctionResults = null!;
     private PointBatch _mtjBatch = null!;
     private ResultBatch _mtjResults = null!;
@@ -44,6 +48,13 @@ public class KernelBenchmarks
             Fill(Points, 0.0), Fill(Points, 0.0), Fill(Points, 1.0),
         ], Points);
         _junctionResults = _junction.CreateResults(Points);
+        _xSorted = _x.Order().ToArray();
+        _junctionSortedBatch = new PointBatch(
+        [
+            _xSorted.Select(x => x * 0.5).ToArray(), Fill(Points, 0.5), Fill(Points, 0.05), Fill(Points, 1.5), Fill(Points, 1.0),
+            Fill(Points, 0.0), Fill(Points, 0.0), Fill(Points, 1.0),
+        ], Points);
+        _reducedSelection = new[] { "l11", "l12", "l22", "k" }.Select(_junction.ObservableIndex).ToArray();
 
         double[] t = Enumerable.Range(0, Junctions).Select(_ => 2 * random.NextDouble()).ToArray();
         double[] bias = Enumerable.Range(0, BiasPoints).Select(k => -4 + 8.0 * k / (BiasPoints - 1)).ToArray();
@@ -63,6 +74,34 @@ public class KernelBenchmarks
 
     [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, all 22 observables, per point")]
     public void JunctionObservables() => _junction.Evaluate(_junctionBatch, _junctionResults);
+
+    [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, l11 l12 l22 k selected (SIMD), x random")]
+    public void JunctionReducedRandom() => _junction.Evaluate(_junctionBatch, _junctionResults, _reducedSelection);
+
+    [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, l11 l12 l22 k selected (SIMD), x sorted as in a grid")]
+    public void JunctionReducedSorted() => _junction.Evaluate(_junctionSortedBatch, _junctionResults, _reducedSelection);
+
+    [Benchmark(OperationsPerInvoke = Points, Description = "F1 F2 F3 batch, 512-bit path, x sorted")]
+    public void LowOrders512() => LowOrderBatch.Evaluate(_xSorted, _scale, _g1, _g2, _g3, LowOrderBatch.PreferredWidth);
+
+    [Benchmark(OperationsPerInvoke = Points, Description = "F1 F2 F3 batch, 256-bit path, x sorted")]
+    public void LowOrders256() => LowOrderBatch.Evaluate(_xSorted, _scale, _g1, _g2, _g3, 256);
+
+    /// <summary>The memory-bound peer: read h and T, write x to four output arrays (what storing four
+    /// observables per point costs at least).</summary>
+    [Benchmark(OperationsPerInvoke = Points, Description = "copy loop: h/T into four arrays")]
+    public void CopyToFourArrays()
+    {
+        double[] h = _junctionSortedBatch.Columns[0], t = _junctionSortedBatch.Columns[1];
+        for (int i = 0; i < Points; i++)
+        {
+            double v = h[i] / t[i];
+            _scale[i] = v;
+            _g1[i] = v;
+            _g2[i] = v;
+            _g3[i] = v;
+        }
+    }
 
     [Benchmark(OperationsPerInvoke = Junctions * BiasPoints, Description = "mtj over a 201-point bias grid, per bias point")]
     public void MtjBiasGrid() => _mtj.Evaluate(_mtjBatch, _mtjResults);

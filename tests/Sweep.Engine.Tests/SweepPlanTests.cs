@@ -118,6 +118,43 @@ public class SweepPlanTests
     }
 
     [Fact]
+    public void A_chunk_of_reduced_conductances_only_takes_the_junction_s_selected_path_and_matches_the_full_one()
+    {
+        // h from 0 (critical) up, so the chunk holds rejected points beside every regime of x = h/T.
+        var plan = Plan("""
+            name: reduced
+            models: [magnon-junction]
+            axes:
+              h: {values: [0, 1.0e-9, 0.3, 1.49, 1.51, 40, 600, 9000]}
+              T: {lin: [0.5, 2], n: 5}
+            constants: {J_T: 0.1, S: 1}
+            observables: [k, l11]
+            """);
+        var junction = plan.Models[0];
+        var (start, count) = junction.ChunkRange(0);
+        Assert.Equal(40, count);
+        var result = new ChunkEvaluator(plan).Evaluate(new WorkItem("r", plan.SpecHash, 0, 0, start, count, 1), "w");
+
+        var columns = junction.Model.Parameters.Select(_ => new double[count]).ToArray();
+        junction.FillParameters(start, count, columns);
+        var full = junction.Model.CreateResults(count);
+        junction.Model.Evaluate(new PointBatch(columns, count), full); // no selection: every observable
+        int k = junction.Model.ObservableIndex("k"), l11 = junction.Model.ObservableIndex("l11");
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal((byte)full.Status[i], result.Status[i]);
+            foreach (var (column, o) in new[] { (0, k), (1, l11) })
+            {
+                double expected = full.Columns[o][i], actual = result.Observable(column)[i];
+                Assert.True(double.IsNaN(expected) ? double.IsNaN(actual) : Math.Abs(actual - expected) <= 4e-15 * Math.Abs(expected),
+                    $"point {i}, observable {column}: {actual:R} vs {expected:R}");
+            }
+        }
+
+        Assert.Equal(5, result.Status.Count(s => s == (byte)PointStatus.Critical));
+    }
+
+    [Fact]
     public void Injected_faults_fail_chosen_attempts()
     {
         var fault = FaultInjection.Parse("3,5@2");

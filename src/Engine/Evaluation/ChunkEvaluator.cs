@@ -43,7 +43,7 @@ public sealed class ChunkEvaluator(SweepPlan plan)
         {
             int count = Math.Min(tile, item.Count - first);
             modelPlan.FillParameters(item.Start + first, count, columns);
-            model.Evaluate(new PointBatch(columns, count, modelPlan.InnerGrid, modelPlan.InnerScale), results);
+            model.Evaluate(new PointBatch(columns, count, modelPlan.InnerGrid, modelPlan.InnerScale), results, selected);
 
             int offset = first * inner, length = count * inner;
             for (int o = 0; o < selected.Length; o++)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sweep.Physics.Bose;
 using Sweep.Physics.Models;
 
@@ -22,6 +23,9 @@ public sealed class MagnonJunctionModel : Model
 
     // Parameter order; columns of a PointBatch follow it.
     private const int H = 0, T = 1, JT = 2, S = 3, J = 4, Dh = 5, DT = 6, Nr = 7, Time = 8;
+
+    // Observable index of l11; l12, l22 and k follow it.
+    private const int ReducedFirst = 6;
 
     private static readonly ParameterSpec[] ParameterList =
     [
@@ -197,6 +201,68 @@ public sealed class MagnonJunctionModel : Model
 
         return false;
     }
+
+    /// <summary>Only the reduced conductances l11, l12, l22, k asked for: F_1, F_2, F_3 SIMD across
+    /// points (<see cref="LowOrderBatch"/>), none of the other observables' work.</summary>
+    protected override bool EvaluateSelected(PointBatch batch, ResultBatch results, ReadOnlySpan<int> observables)
+    {
+        // Per outer point only: an inner time grid (the transients) takes the full path.
+        if (batch.InnerLength != 1)
+        {
+            return false;
+        }
+
+        foreach (int o in observables)
+        {
+            if (o is < ReducedFirst or > ReducedFirst + 3)
+            {
+                return false;
+            }
+        }
+
+        int n = batch.Count;
+        var c = batch.Columns;
+        double[] scratch = ArrayPool<double>.Shared.Rent(5 * n);
+        var x = scratch.AsSpan(0, n);
+        var scale = scratch.AsSpan(n, n);
+        var g1 = scratch.AsSpan(2 * n, n);
+        var g2 = scratch.AsSpan(3 * n, n);
+        var g3 = scratch.AsSpan(4 * n, n);
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = c[H][i] / c[T][i];
+        }
+
+        LowOrderBatch.Evaluate(x, scale, g1, g2, g3);
+        JunctionTransport.Reduced(x, scale, g1, g2, g3,
+            results.Columns[ReducedFirst].AsSpan(0, n), results.Columns[ReducedFirst + 1].AsSpan(0, n),
+            results.Columns[ReducedFirst + 2].AsSpan(0, n), results.Columns[ReducedFirst + 3].AsSpan(0, n));
+        ArrayPool<double>.Shared.Return(scratch);
+
+        for (int i = 0; i < n; i++)
+        {
+            var status = results.Status[i] == PointStatus.Ok ? Classify(c[H][i], c[T][i], c[Dh][i], c[DT][i]) : results.Status[i];
+            if (status == PointStatus.Ok && IsDenseGasPossible(c[T][i], c[DT][i], c[J][i] * c[S][i], c[S][i])
+                && DensestReservoir(c[H][i], c[T][i], c[Dh][i], c[DT][i], c[J][i] * c[S][i]) >= MaxMagnonFraction * c[S][i])
+            {
+                status = PointStatus.Outside;
+            }
+
+            if (status != PointStatus.Ok)
+            {
+                results.Reject(i, status); // the same rules as EvaluateCore; NaN over the numbers just written
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>False when even the densest possible gas, λ(T_max) ζ(3/2) (F_{3/2} ≤ ζ(3/2) for x &gt; 0),
+    /// stays below S/10: then no Bose integral is needed to know the point is dilute.</summary>
+    private static bool IsDenseGasPossible(double t, double dt, double stiffness, double spin) =>
+        MagnonGas.ThermalFactor(t + Math.Abs(dt) / 2, stiffness) * Zeta32 >= MaxMagnonFraction * spin;
+
+    private const double Zeta32 = 2.6123753486854883433; // ζ(3/2) = F_{3/2}(0)
 
     /// <summary>The model's own conditions beyond parameter ranges (one rule for single points and batches).</summary>
     private static PointStatus Classify(double h, double t, double dh, double dt)

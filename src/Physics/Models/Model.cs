@@ -91,8 +91,10 @@ public abstract class Model
     public ResultBatch CreateResults(int capacity) => new(Observables.Count, capacity);
 
     /// <summary>Evaluates every point of the batch into <paramref name="results"/> (index = point ×
-    /// inner length + inner index). Points that fail a check get their status and NaN.</summary>
-    public void Evaluate(PointBatch batch, ResultBatch results)
+    /// inner length + inner index). Points that fail a check get their status and NaN.
+    /// <para>With <paramref name="observables"/> (indices) given, only those columns are promised: a
+    /// model may then compute just them and what they depend on, and leave the other columns as they were.</para></summary>
+    public void Evaluate(PointBatch batch, ResultBatch results, ReadOnlySpan<int> observables = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(results);
@@ -112,7 +114,10 @@ public abstract class Model
         }
 
         MarkOutOfRange(batch, results);
-        EvaluateCore(batch, results);
+        if (observables.IsEmpty || !EvaluateSelected(batch, results, observables))
+        {
+            EvaluateCore(batch, results);
+        }
     }
 
     /// <summary>Outer points per chunk for a model whose points are expensive, or null for the
@@ -126,6 +131,10 @@ public abstract class Model
 
     /// <summary>The model's conditions beyond the parameter ranges; called with in-range values.</summary>
     protected virtual PointCheck CheckPhysics(ReadOnlySpan<double> values) => PointCheck.Ok;
+
+    /// <summary>Evaluates only <paramref name="observables"/> (and their status) where the model has a
+    /// faster path for that selection; returns false, having written nothing, where it has none.</summary>
+    protected virtual bool EvaluateSelected(PointBatch batch, ResultBatch results, ReadOnlySpan<int> observables) => false;
 
     /// <summary>Evaluates results whose status is still <see cref="PointStatus.Ok"/> after the
     /// range check; rejects (with <see cref="ResultBatch.Reject"/>) those that fail the model's own conditions.</summary>

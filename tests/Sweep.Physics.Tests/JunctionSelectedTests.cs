@@ -1,0 +1,99 @@
+using Sweep.Physics.Junction;
+using Sweep.Physics.Models;
+
+namespace Sweep.Physics.Tests;
+
+/// <summary>The junction's path for a selection of reduced conductances (SIMD Bose integrals, nothing
+/// else computed) against the full evaluation of all observables.</summary>
+public class JunctionSelectedTests
+{
+    private static readonly MagnonJunctionModel Model = new();
+    private static readonly string[] Reduced = ["l11", "l12", "l22", "k"];
+
+    [Theory]
+    [InlineData("l11,l12,l22,k")]
+    [InlineData("k")]
+    [InlineData("l22,l11")]
+    public void Selected_reduced_conductances_equal_the_full_evaluation_and_its_statuses(string selection)
+    {
+        var batch = Points(1001);
+        int[] selected = selection.Split(',').Select(Model.ObservableIndex).ToArray();
+        var full = Model.CreateResults(batch.Count);
+        var fast = Model.CreateResults(batch.Count);
+        Model.Evaluate(batch, full);
+        Model.Evaluate(batch, fast, selected);
+
+        Assert.Equal(full.Status, fast.Status);
+        Assert.Contains(PointStatus.Critical, fast.Status);
+        Assert.Contains(PointStatus.Invalid, fast.Status);
+        Assert.Contains(PointStatus.Outside, fast.Status); // hot, soft magnets: a dense gas (PHYSICS.md §6)
+        Assert.True(fast.Status.Count(s => s == PointStatus.Ok) > 500);
+        foreach (int o in selected)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                if (full.Status[i] != PointStatus.Ok)
+                {
+                    Assert.True(double.IsNaN(fast.Columns[o][i]), $"{Model.Observables[o].Name} at rejected point {i}");
+                    continue;
+                }
+
+                Near.Relative(full.Columns[o][i], fast.Columns[o][i], 4e-15,
+                    $"{Model.Observables[o].Name} at h = {batch.Columns[0][i]:R}, T = {batch.Columns[1][i]:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_selection_beyond_the_reduced_conductances_takes_the_full_path()
+    {
+        var batch = Points(64);
+        var full = Model.CreateResults(batch.Count);
+        var mixed = Model.CreateResults(batch.Count);
+        Model.Evaluate(batch, full);
+        Model.Evaluate(batch, mixed, [Model.ObservableIndex("L11"), Model.ObservableIndex("k")]);
+        for (int o = 0; o < Model.Observables.Count; o++)
+        {
+            Assert.Equal(full.Columns[o], mixed.Columns[o]);
+        }
+    }
+
+    [Fact]
+    public void Reduced_conductances_of_the_selected_path_match_the_reference_entries_to_1e12()
+    {
+        foreach (var entry in ReferenceData.Physics.GetProperty("junction_reduced").EnumerateArray())
+        {
+            double x = ReferenceData.Number(entry, "x");
+            var batch = PointBatch.Single([x, 1.0, 0.1, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0]);
+            var results = Model.CreateResults(1);
+            Model.Evaluate(batch, results, Reduced.Select(Model.ObservableIndex).ToArray());
+            foreach (string name in Reduced)
+            {
+                Near.Relative(ReferenceData.Number(entry, name), results.Columns[Model.ObservableIndex(name)][0], 1e-12, $"{name}({x})");
+            }
+        }
+    }
+
+    /// <summary>h log-uniform so x = h/T spans [1e-9, 700], T on [0.01, 10]; every 50th point critical
+    /// (h = 0), every 70th with a field bias beyond 2h (invalid), every 90th with T out of range.</summary>
+    private static PointBatch Points(int count)
+    {
+        var random = new Random(1616);
+        var columns = Enumerable.Range(0, Model.Parameters.Count).Select(_ => new double[count]).ToArray();
+        for (int i = 0; i < count; i++)
+        {
+            double t = 0.01 + 10 * random.NextDouble();
+            double x = Math.Exp(Math.Log(1e-9) + random.NextDouble() * (Math.Log(700) - Math.Log(1e-9)));
+            columns[0][i] = i % 50 == 7 ? 0.0 : Math.Min(x * t, 1e4);
+            columns[1][i] = i % 90 == 11 ? 0.0 : t;
+            columns[2][i] = 0.1;
+            columns[3][i] = i % 3 == 0 ? 1.0 : 20.0; // S: a third soft enough for a dense gas at high T
+            columns[4][i] = 1.0;
+            columns[5][i] = i % 70 == 3 ? 3 * columns[0][i] + 1 : 0.0;
+            columns[6][i] = 0.0;
+            columns[7][i] = 1.0;
+        }
+
+        return new PointBatch(columns, count);
+    }
+}
