@@ -7,7 +7,6 @@ using Sweep.Coordinator.Export;
 using Sweep.Coordinator.Plot;
 using Sweep.Coordinator.Progress;
 using Sweep.Coordinator.Store;
-using Sweep.Engine;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Spec;
 using Sweep.Physics.Models;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Sweep.Coordinator.Engine;
-using Sweep.Engine;
 using Sweep.Engine.Planning;
 using Sweep.Physics.Models;
 

@@ -46,9 +46,10 @@ public partial class LiveViewBrowserTests
             var url = (await WaitFor(() => Task.FromResult(UrlLine().Match(Log(log)) is { Success: true } m ? new Address(new Uri(m.Groups[1].Value)) : (Address?)null),
                 "the live view's URL in the log", log)).Url;
             await using var browser = await HeadlessChromium.OpenAsync(url);
+            // Before the page has loaded there is no body yet: nothing plotted.
             async Task<PageState> Read()
             {
-                var state = (await browser.EvaluateAsync("[Number(document.body.dataset.points || 0), Number(document.body.dataset.progress || 0)]"))!.AsArray();
+                var state = (await browser.EvaluateAsync("document.body ? [Number(document.body.dataset.points || 0), Number(document.body.dataset.progress || 0)] : [0, 0]"))!.AsArray();
                 return new PageState((long)state[0]!, (long)state[1]!);
             }
 
