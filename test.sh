@@ -4,7 +4,8 @@
 # 127.0.0.1 and stop it; python3-numpy to load exported NPZ files with numpy itself, python3-h5py,
 # python3-xarray and python3-h5netcdf to open the HDF5 export; prometheus for
 # promtool and a real Prometheus that the monitoring tests start on 127.0.0.1; kubernetes-client
-# for `kubectl kustomize` when no kubectl is on the PATH), then runs the test suite. Installing
+# for `kubectl kustomize` when no kubectl is on the PATH; chromium, headless, to load the live view
+# during a real run), then runs the test suite. Installing
 # needs root (apt-get); without it, install those packages first.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -16,6 +17,7 @@ missing=()
 /usr/bin/python3 -c 'import xarray, h5netcdf' 2>/dev/null || missing+=(python3-xarray python3-h5netcdf)
 [ -x /usr/bin/promtool ] && [ -x /usr/bin/prometheus ] || missing+=(prometheus)
 command -v kubectl >/dev/null || missing+=(kubernetes-client)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

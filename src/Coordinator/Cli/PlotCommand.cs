@@ -4,7 +4,6 @@ using Sweep.Coordinator.Plot;
 using Sweep.Coordinator.Store;
 using Sweep.Engine;
 using Sweep.Engine.Spec;
-using YamlDotNet.RepresentationModel;
 
 namespace Sweep.Coordinator.Cli;
 
@@ -73,58 +72,16 @@ public static class PlotCommand
                 throw new UsageException($"-o: the image file must end in .png or .svg, got '{file}'");
             }
 
-            var request = new YamlMappingNode { { "name", "plot" } };
-            void Add(string key, string? value)
-            {
-                if (value is not null)
-                {
-                    request.Add(key, value);
-                }
-            }
-
-            Add("model", parse.GetValue(model));
-            request.Add("y", List(parse.GetValue(y) ?? throw new UsageException("-y: name the observable to plot")));
-            Add("x", parse.GetValue(x) ?? throw new UsageException("-x: name the dimension on the x axis"));
-            Add("curves", parse.GetValue(curves));
-            Add("heatmap", parse.GetValue(heatmap));
-            Add("title", parse.GetValue(title));
-            if (parse.GetValue(log) is { } logAxes)
-            {
-                request.Add("log", List(logAxes));
-            }
-
-            if (parse.GetValue(range) is { } shown)
-            {
-                request.Add("range", List(shown));
-            }
-
-            if (parse.GetValue(at) is { Length: > 0 } fixes)
-            {
-                var mapping = new YamlMappingNode();
-                foreach (string fix in fixes)
-                {
-                    int equals = fix.IndexOf('=');
-                    if (equals <= 0)
-                    {
-                        throw new UsageException($"--at: expected NAME=VALUE, got '{fix}'");
-                    }
-
-                    mapping.Add(fix[..equals].Trim(), fix[(equals + 1)..].Trim());
-                }
-
-                request.Add("at", mapping);
-            }
-
+            var request = new PlotRequest(parse.GetValue(model), parse.GetValue(y), parse.GetValue(x), parse.GetValue(curves), parse.GetValue(heatmap),
+                parse.GetValue(title), parse.GetValue(log), parse.GetValue(range), parse.GetValue(at) ?? []);
             FigureSpec requested;
             try
             {
-                requested = FigureParser.ParseOne(request, "plot", plan.Spec, io.Registry);
+                requested = request.ToFigure(plan.Spec, io.Registry);
             }
-            catch (SpecException ex)
+            catch (PlotRequestException ex)
             {
-                // The same checks as a spec's figures, reported against the command's options.
-                string key = ex.Field.Split('.').ElementAtOrDefault(1) ?? "";
-                throw new UsageException($"{(key.Length == 1 ? "-" : "--")}{key}: {ex.Reason}");
+                throw new UsageException($"{(ex.Key.Length == 1 ? "-" : "--")}{ex.Key}: {ex.Reason}");
             }
 
             var chosen = new ExportLayout(plan.Models.First(m => m.Model.Name == requested.Model));
@@ -154,7 +111,4 @@ public static class PlotCommand
             File.WriteAllText(dataFile, PlotJson.Serialize(data));
         }
     }
-
-    private static YamlSequenceNode List(string text) =>
-        new(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => new YamlScalarNode(v)));
 }

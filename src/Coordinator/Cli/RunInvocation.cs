@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Sweep.Coordinator.Engine;
+using Sweep.Coordinator.Live;
 using Sweep.Coordinator.Monitoring;
 using Sweep.Coordinator.Progress;
 using Sweep.Coordinator.Store;
@@ -39,6 +40,7 @@ public sealed class RunInvocation
     };
 
     private readonly MetricsOptions _metrics;
+    private readonly LiveOptions _live;
     private readonly string _role;
 
     /// <param name="role">The <c>role</c> label of this process's metrics: run or coordinator.</param>
@@ -54,6 +56,7 @@ public sealed class RunInvocation
 
         _metrics = new MetricsOptions(command);
         command.Options.Add(_linger);
+        _live = new LiveOptions(command);
     }
 
     public int MaxAttempts(ParseResult parse) => parse.GetValue(_attempts) is var n and >= 1 ? n : throw new UsageException("--max-attempts must be at least 1");
@@ -95,6 +98,7 @@ public sealed class RunInvocation
         // Served before the run directory is touched: a port that cannot be bound leaves nothing behind.
         await using var monitoring = new MetricsHost(_role);
         await MetricsOptions.ServeAsync(monitoring, metricsAddress, io.Error);
+        await using var live = await _live.ServeAsync(parse, io.Error);
         using var store = RunDirectory.OpenForRun(directory, plan, overrides.Chunk, parse.GetValue(_force), out bool resumed, options.Shard);
 
         var manifest = Manifest.Start(plan, options.Workers, options.Shard);
@@ -115,6 +119,7 @@ public sealed class RunInvocation
 
         RunMetrics.Register(monitoring, store.GetMeta("run_id") ?? plan.SpecHash[..16], plan, counters);
         monitoring.Health.ReadyWhen(() => null);
+        live?.Watch(plan, directory, counters, io.Registry);
 
         using var stop = new CancellationTokenSource();
         using var signals = new StopSignals(stop, io.Error);

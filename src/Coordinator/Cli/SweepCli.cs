@@ -51,7 +51,7 @@ public static class SweepCli
             stderr.WriteLine($"sweep: {ex.Message}");
             return ExitCodes.Usage;
         }
-        catch (Sweep.Monitoring.Http.MetricsUnavailableException ex)
+        catch (Exception ex) when (ex is Sweep.Monitoring.Http.MetricsUnavailableException or Live.LiveUnavailableException)
         {
             stderr.WriteLine($"sweep: {ex.Message}");
             return ExitCodes.Unavailable;
