@@ -17,7 +17,7 @@ public class ReadmeCommandsTests
         var missing = commands.Where(c => c != "./test.sh" && !ci.Contains(c)).ToList();
         Assert.True(missing.Count == 0, "README quick-start commands that .ci/run does not run:\n" + string.Join("\n", missing));
         // The test command runs in a session of its own so that CI can stop exactly its processes.
-        Assert.Contains(ci, l => l.StartsWith("setsid ./test.sh", StringComparison.Ordinal));
+        Assert.Contains(ci, l => l.StartsWith("setsid --wait", StringComparison.Ordinal) && l.Contains("exec ./test.sh", StringComparison.Ordinal));
     }
 
     [Fact]

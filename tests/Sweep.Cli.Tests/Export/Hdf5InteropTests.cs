@@ -24,7 +24,7 @@ public class Hdf5InteropTests
     private const string Check = """
         import sys, h5py, numpy as np, xarray as xr
         export = sys.argv[1]
-        for model, dims, units in [("magnon-junction", ["h", "T", "J_T"], {"h": "energy", "L11": "1", "tau_plus": "1/energy"}),
+        for model, dims, units in [("magnon-junction", ["h", "T", "J_T", "t"], {"h": "energy", "L11": "1", "tau_plus": "1/energy"}),
                                    ("mtj", ["h", "T", "J_T", "alpha_p", "v"], {"v": "h", "alpha_p": "1", "Ns": "1", "i": "G0 ħΩ/e"}),
                                    ("spin-chain", ["N", "t"], {"t": "1/J0", "impurity": "1"})]:
             npz = np.load(f"{export}/{model}.npz")
