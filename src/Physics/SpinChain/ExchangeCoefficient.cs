@@ -32,7 +32,11 @@ public static class ExchangeCoefficient
 
         double unit = Math.PI * Math.PI / (2 * length * length); // e_n = unit · n²
         double ground = unit * particles * (particles + 1) * (2 * particles + 1) / 6.0; // S_N = Σ e_n
-        return temperature == 0 ? ground : ground + ExcessEnergy(particles, unit, 1 / temperature);
+        // Below e^{-745} of the lowest excitation e_{N+1} − e_N the excess energy is zero in double
+        // precision; it also keeps β = 1/T finite (T = 5e-324 gives β = ∞ and NaN weights: found
+        // by the eval fuzzer as a point that never finished).
+        double beta = 1 / temperature;
+        return temperature == 0 || !(beta * unit * (2 * particles + 1) <= 745) ? ground : ground + ExcessEnergy(particles, unit, beta);
     }
 
     /// <summary>⟨E − S_N⟩ by the level-by-level recursion (see the type's remarks).</summary>
@@ -67,7 +71,7 @@ public static class ExchangeCoefficient
             {
                 double gapToTop = em - unit * particles * particles;
                 double weight = Math.Exp(-beta * gapToTop) * (1 + beta * gapToTop);
-                if (weight < Negligible)
+                if (!(weight >= Negligible)) // also ends on NaN
                 {
                     return y[particles] / z[particles];
                 }

@@ -28,6 +28,8 @@ public class FuzzRegressionTests
     [InlineData("mtj", "h=1", "P_L=5e-324", "invalid")]
     [InlineData("mtj", "h=1", "P_L=1e-6", "ok")]
     [InlineData("mtj", "h=1", "G0_over_Gphi=1e-6", "ok")]
+    // T2 = 5e-324 made β = 1/T infinite and the spin chain's level sum never ended.
+    [InlineData("spin-chain", "T1=0", "T2=5e-324", "ok")]
     // τ± were null when A = J_T²/(8π³J³S) underflowed.
     [InlineData("magnon-junction", "h=1", "J_T=5e-324", "invalid")]
     [InlineData("magnon-junction", "h=1", "J_T=1e-10", "ok")]
