@@ -34,12 +34,12 @@ public class ReadmeCommandsTests
                 continue;
             }
 
-            if (System.Text.RegularExpressions.Regex.IsMatch(text, @"\b(pkill|killall)\b"))
+            if (System.Text.RegularExpressions.Regex.IsMatch(text, KillsByName))
             {
                 offenders.Add($"{relative}: kills processes by name");
             }
 
-            if (text.Contains("../shared", StringComparison.Ordinal) && !relative.StartsWith(".ci", StringComparison.Ordinal))
+            if (text.Contains(OutsideRepository, StringComparison.Ordinal) && !relative.StartsWith(".ci", StringComparison.Ordinal))
             {
                 offenders.Add($"{relative}: reads ../shared");
             }
@@ -47,6 +47,10 @@ public class ReadmeCommandsTests
 
         Assert.True(offenders.Count == 0, string.Join("\n", offenders));
     }
+
+    // Spelled in pieces so that this guard does not match itself in repository-wide searches.
+    private const string KillsByName = @"\b(p" + "kill|kill" + "all)\b";
+    private const string OutsideRepository = "../" + "shared";
 
     private static List<string> QuickStartCommands(string[] readme)
     {
