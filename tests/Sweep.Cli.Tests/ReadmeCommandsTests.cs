@@ -41,7 +41,7 @@ public class ReadmeCommandsTests
 
             if (text.Contains(OutsideRepository, StringComparison.Ordinal) && !relative.StartsWith(".ci", StringComparison.Ordinal))
             {
-                offenders.Add($"{relative}: reads ../shared");
+                offenders.Add($"{relative}: reads {OutsideRepository}");
             }
         }
 
