@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Akka.Actor;
+using Sweep.Coordinator.Adaptive;
 using Sweep.Coordinator.Engine;
 using Sweep.Coordinator.Live;
 using Sweep.Coordinator.Monitoring;
@@ -43,10 +44,13 @@ public sealed class RunInvocation
     private readonly LiveOptions _live;
     private readonly string _role;
 
+    private readonly bool _adaptive;
+
     /// <param name="role">The <c>role</c> label of this process's metrics: run or coordinator.</param>
-    public RunInvocation(Command command, string role)
+    /// <param name="adaptive">Whether this mode runs adaptive specs (their work items carry lattice points).</param>
+    public RunInvocation(Command command, string role, bool adaptive = false)
     {
-        _role = role;
+        (_role, _adaptive) = (role, adaptive);
         _progress.AcceptOnlyFromAmong("auto", "bar", "json", "none");
         command.Arguments.Add(_spec);
         foreach (var option in new Option[] { _output, _force, _progress, _interval, _maxPoints, _chunk, _attempts })
@@ -99,7 +103,19 @@ public sealed class RunInvocation
         await using var monitoring = new MetricsHost(_role);
         await MetricsOptions.ServeAsync(monitoring, metricsAddress, io.Error);
         await using var live = await _live.ServeAsync(parse, io.Error);
+        if (plan.Spec.Adaptive is not null && (!_adaptive || options.Shard is not null))
+        {
+            throw new UsageException(options.Shard is not null
+                ? "--shard splits a grid's chunks; an adaptive run's rounds depend on each other: run it whole"
+                : "an adaptive spec runs with 'sweep run' (the broker's wire format carries no adaptive points)");
+        }
+
         using var store = RunDirectory.OpenForRun(directory, plan, overrides.Chunk, parse.GetValue(_force), out bool resumed, options.Shard);
+        using var rounds = plan.Spec.Adaptive is null ? null : AdaptiveStore.Open(directory);
+        if (rounds is not null)
+        {
+            plan = AdaptiveRun.Prepare(plan, rounds);
+        }
 
         var manifest = Manifest.Start(plan, options.Workers, options.Shard);
         var counters = new RunCounters(manifest.TotalChunks, manifest.TotalEvaluations);
@@ -131,7 +147,9 @@ public sealed class RunInvocation
         RunOutcome outcome;
         try
         {
-            outcome = await runner((await actorHost).System, plan, store, options, counters, monitoring, stop.Token);
+            outcome = rounds is null
+                ? await runner((await actorHost).System, plan, store, options, counters, monitoring, stop.Token)
+                : await AdaptiveRun.ExecuteAsync((await actorHost).System, plan, store, rounds, options, counters, monitoring, runner, io.Error, stop.Token);
         }
         finally
         {
@@ -145,6 +163,8 @@ public sealed class RunInvocation
         {
             Status = status,
             Ended = DateTimeOffset.UtcNow,
+            TotalChunks = counters.TotalChunks,
+            TotalEvaluations = counters.TotalEvaluations,
             DoneChunks = counters.DoneChunks,
             FailedChunks = outcome.Failures.Count,
             DuplicateResults = counters.DuplicateResults,
