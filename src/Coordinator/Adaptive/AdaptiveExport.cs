@@ -40,7 +40,7 @@ public static class AdaptiveExport
             var cells = AdaptiveResults.Cells(model.Lattice!, rounds);
             var samples = AdaptiveResults.Samples(store, withRounds, Enumerable.Range(0, model.ObservableNames.Length).ToArray(), out _);
             attributes["interpolation"] = "multilinear on the refined cells in scaled coordinates (log along log axes); log-scaled observables geometrically";
-            io.Out.WriteLine(AdaptiveExportWriter.Write(AdaptiveGrid.Interpolate(withRounds, cells, samples, grid), format,
+            io.Out.WriteLine(AdaptiveExportWriter.Write(AdaptiveGrid.Interpolate(withRounds, new AdaptiveInterpolator(withRounds, cells, samples), grid), format,
                 Path.Combine(target, model.Model.Name + "-grid"), attributes));
         }
 

@@ -135,7 +135,7 @@ public static class AdaptiveExportWriter
     private static string StatusName(byte code) => code switch
     {
         ExportLayout.Missing => "missing",
-        AdaptiveGrid.Boundary => "boundary",
+        AdaptiveInterpolator.Boundary => "boundary",
         _ => ((PointStatus)code).ToWireName(),
     };
 

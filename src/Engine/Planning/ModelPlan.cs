@@ -205,10 +205,45 @@ public sealed class ModelPlan
         int dimensions = latticeAxes.Length;
         for (int r = 0; r < count; r++)
         {
-            int row = firstRow + r, point = row / RowsPerPoint, rest = row % RowsPerPoint;
+            int point = (firstRow + r) / RowsPerPoint;
+            for (int a = 0; a < dimensions; a++)
+            {
+                columns[_refinedParameter[a]][r] = latticeAxes[a].Value(lattice[point * dimensions + a]);
+            }
+        }
+
+        FillRest(firstRow, count, columns);
+    }
+
+    /// <summary>Adaptive runs: like <see cref="FillLattice"/> for points anywhere in the domain, one row block per
+    /// point; <paramref name="refined"/>[point × refined axes + axis] holds the refined values.</summary>
+    public void FillPoints(ReadOnlySpan<double> refined, int firstRow, int count, double[][] columns)
+    {
+        int dimensions = Lattice!.Dimensions;
+        for (int r = 0; r < count; r++)
+        {
+            int point = (firstRow + r) / RowsPerPoint;
+            for (int a = 0; a < dimensions; a++)
+            {
+                columns[_refinedParameter[a]][r] = refined[point * dimensions + a];
+            }
+        }
+
+        FillRest(firstRow, count, columns);
+    }
+
+    /// <summary>Everything but the refined values (already in place): constants, the unrefined axes, and V = v h for a refined bias in units of h.</summary>
+    private void FillRest(int firstRow, int count, double[][] columns)
+    {
+        for (int r = 0; r < count; r++)
+        {
+            int rest = (firstRow + r) % RowsPerPoint;
             for (int p = 0; p < _axisOf.Length; p++)
             {
-                columns[p][r] = _constant[p];
+                if (Array.IndexOf(_refinedParameter, p) < 0)
+                {
+                    columns[p][r] = _constant[p];
+                }
             }
 
             for (int k = _restAxes.Length - 1; k >= 0; k--)
@@ -218,17 +253,11 @@ public sealed class ModelPlan
                 rest /= Shape[a];
             }
 
-            for (int a = 0; a < dimensions; a++)
-            {
-                columns[_refinedParameter[a]][r] = latticeAxes[a].Value(lattice[point * dimensions + a]);
-            }
-
             if (_refinedInnerScale >= 0)
             {
                 // A refined bias in units of h: the lattice holds v, the model takes V = v h.
                 columns[Model.InnerAxisIndex][r] *= columns[_refinedInnerScale][r];
             }
         }
-
     }
 }
