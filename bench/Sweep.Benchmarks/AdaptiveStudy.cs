@@ -28,6 +28,7 @@ internal static class AdaptiveStudy
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         try
         {
+            Measure(template, 11, 5, 100, "warm-up", root, 100, print: false); // JIT and actor system start: not part of any row
             foreach (int budget in budgets)
             {
                 Measure(template, 11, 5, budget, $"adaptive, budget {budget}", root, samples);
@@ -46,7 +47,7 @@ internal static class AdaptiveStudy
         return 0;
     }
 
-    private static void Measure(string template, int nh, int nt, int budget, string label, string root, int samples)
+    private static void Measure(string template, int nh, int nt, int budget, string label, string root, int samples, bool print = true)
     {
         string spec = template.Replace("NH", nh.ToString(CultureInfo.InvariantCulture)).Replace("NT", nt.ToString(CultureInfo.InvariantCulture))
             .Replace("BUDGET", budget.ToString(CultureInfo.InvariantCulture));
@@ -68,6 +69,11 @@ internal static class AdaptiveStudy
         var cells = AdaptiveResults.Cells(model.Lattice!, rounds);
         var all = AdaptiveResults.Samples(store, plan, Enumerable.Range(0, model.ObservableNames.Length).ToArray(), out _);
         var error = InterpolationCheck.Measure(plan, new AdaptiveInterpolator(plan, cells, all), samples, seed: 19);
+        if (!print)
+        {
+            return;
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {label} | {plan.Rounds!.TotalPoints} | {error.MaxRelative["L11"]:E2} | {error.MaxRelative["tau_plus"]:E2} | {error.Compared} | {seconds:F2} |"));
     }
