@@ -48,8 +48,13 @@ public static class PlotCommand
 
             using var store = RunDirectory.OpenExisting(directory);
             var plan = RunDirectory.LoadPlan(store, io.Registry, directory);
-            if (plan.Spec.Adaptive is not null && !parse.GetValue(all))
+            if (plan.Spec.Adaptive is not null)
             {
+                if (parse.GetValue(all) || parse.GetValue(curves) is not null || (parse.GetValue(at) ?? []).Length > 0)
+                {
+                    throw new UsageException("an adaptive run plots its points: give -o FILE and optionally -y, -x and --heatmap (no --all, --curves or --at)");
+                }
+
                 string image = parse.GetValue(output) ?? throw new UsageException("give the image file with -o FILE.png or FILE.svg");
                 var (withRounds, _) = AdaptiveExport.Load(plan, directory);
                 AdaptivePlot.Save(AdaptivePointTable.Build(store, withRounds, out _), plan.Spec, parse.GetValue(y), parse.GetValue(x), parse.GetValue(heatmap), image, w, h);

@@ -99,16 +99,17 @@ public sealed class RunInvocation
         var style = ProgressReporter.Resolve(Enum.Parse<ProgressStyle>(parse.GetValue(_progress)!, ignoreCase: true));
         var plan = SweepPlan.Create(SpecFile.Parse(parse.GetValue(_spec)!, io.Registry, overrides), io.Registry);
         string directory = plan.Spec.Output;
+        if (plan.Spec.Adaptive is not null && (!_adaptive || options.Shard is not null || _live.Requested(parse)))
+        {
+            throw new UsageException(options.Shard is not null ? "--shard splits a grid's chunks; an adaptive run's rounds depend on each other: run it whole"
+                : _live.Requested(parse) ? "--serve shows grid runs; follow an adaptive run with 'sweep status' and 'sweep plot'"
+                : "an adaptive spec runs with 'sweep run' (the broker's wire format carries no adaptive points)");
+        }
+
         // Served before the run directory is touched: a port that cannot be bound leaves nothing behind.
         await using var monitoring = new MetricsHost(_role);
         await MetricsOptions.ServeAsync(monitoring, metricsAddress, io.Error);
         await using var live = await _live.ServeAsync(parse, io.Error);
-        if (plan.Spec.Adaptive is not null && (!_adaptive || options.Shard is not null))
-        {
-            throw new UsageException(options.Shard is not null
-                ? "--shard splits a grid's chunks; an adaptive run's rounds depend on each other: run it whole"
-                : "an adaptive spec runs with 'sweep run' (the broker's wire format carries no adaptive points)");
-        }
 
         using var store = RunDirectory.OpenForRun(directory, plan, overrides.Chunk, parse.GetValue(_force), out bool resumed, options.Shard);
         using var rounds = plan.Spec.Adaptive is null ? null : AdaptiveStore.Open(directory);

@@ -111,10 +111,19 @@ public class AdaptiveRunTests
     }
 
     [Fact]
-    public void Shards_and_grids_of_grid_runs_are_refused_with_usage_errors()
+    public void What_does_not_apply_to_adaptive_runs_is_refused_with_usage_errors()
     {
         using var run = new RunHarness(Spec);
         Assert.Equal(ExitCodes.Usage, run.Run("r", "--shard", "0/2").ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.Run("r", "--serve", "127.0.0.1:0").ExitCode);
+        Assert.False(Directory.Exists(run.RunDir("r"))); // refused before anything is written
+        Assert.Equal(0, run.Run("r").ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run("merge", run.RunDir("m"), run.RunDir("r")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRunner.Run("plot", run.RunDir("r"), "--all").ExitCode);
+        var (plotted, image, _) = CliRunner.Run("plot", run.RunDir("r"), "-o", Path.Combine(run.Root, "points.png"), "-y", "tau_plus");
+        Assert.Equal(0, plotted);
+        Assert.True(new FileInfo(image.Trim()).Length > 10_000);
+
         using var grid = new RunHarness(Spec[..Spec.IndexOf("adaptive:", StringComparison.Ordinal)]);
         Assert.Equal(0, grid.Run("g").ExitCode);
         var (code, _, error) = CliRunner.Run("export", grid.RunDir("g"), "--grid", "h=lin:0:1:2");
