@@ -34,10 +34,13 @@ public sealed class AdaptiveInterpolator(SweepPlan plan, AdaptiveCells cells, Ad
         for (int a = 0; a < d; a++)
         {
             x[a] = Math.Clamp(_lattice.Axes[a].ScaledOf(values[a]), 0, 1) * _lattice.Axes[a].Cells;
+            double nearest = Math.Round(x[a]);
+            x[a] = Math.Abs(x[a] - nearest) < 1e-9 * Math.Max(1, nearest) ? nearest : x[a]; // a lattice value, up to its log's rounding
         }
 
         var cell = cells.LeafAt(x);
         long[] corners = cell.Corners(d);
+        int at = CornerAt(cell, d, x); // on a corner: its stored value exactly, not exp(log(y))
         bool stored = corners.All(samples.Contains);
         var corner = new double[corners.Length];
         for (int e = 0; e < samples.EvaluationsPerPoint; e++)
@@ -52,9 +55,28 @@ public sealed class AdaptiveInterpolator(SweepPlan plan, AdaptiveCells cells, Ad
             status[flat] = s;
             for (int o = 0; o < output.Length; o++)
             {
-                output[o][flat] = s == 0 ? Value(cell, d, corners, o, e, corner, x) : double.NaN;
+                output[o][flat] = s != 0 ? double.NaN : at >= 0 ? samples.Value(corners[at], o, e) : Value(cell, d, corners, o, e, corner, x);
             }
         }
+    }
+
+    /// <summary>The corner the point sits on, or −1.</summary>
+    private static int CornerAt(AdaptiveCell cell, int d, ReadOnlySpan<double> x)
+    {
+        int corner = 0;
+        for (int a = 0; a < d; a++)
+        {
+            if (x[a] == cell.LoAt(a) + cell.WidthAt(a))
+            {
+                corner |= 1 << a;
+            }
+            else if (x[a] != cell.LoAt(a))
+            {
+                return -1;
+            }
+        }
+
+        return corner;
     }
 
     private double Value(AdaptiveCell cell, int d, long[] corners, int o, int e, double[] corner, ReadOnlySpan<double> x)
