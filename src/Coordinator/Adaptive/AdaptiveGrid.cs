@@ -1,7 +1,6 @@
 using System.Globalization;
 using Sweep.Coordinator.Export;
 using Sweep.Engine;
-using Sweep.Engine.Adaptive;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Spec;
 

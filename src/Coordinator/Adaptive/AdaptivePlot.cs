@@ -118,7 +118,7 @@ public static class AdaptivePlot
     /// <summary>The rows of each point's first evaluation (the unrefined axes and inner grid at their first value).</summary>
     private static List<int> FirstEvaluations(ExportTable points, int refined)
     {
-        var coordinates = points.Columns.Take(points.Columns.Count).Where(c => c.Description == "coordinate").Skip(refined).Select(c => (double[])c.Data).ToArray();
+        var coordinates = points.Columns.Where(c => c.Description == "coordinate").Skip(refined).Select(c => (double[])c.Data).ToArray();
         var first = new List<int>();
         for (int i = 0; i < points.Shape[0]; i++)
         {

@@ -27,7 +27,6 @@ public static class AdaptivePointTable
         var roundOf = new List<int>();
         var status = new List<byte>();
         var values = model.ObservableNames.Select(_ => new List<double>()).ToArray();
-        var buffer = new double[0];
         missingPoints = 0;
         for (long chunk = 0; chunk < rounds.TotalChunks; chunk++)
         {
