@@ -2,7 +2,7 @@ namespace Sweep.Engine.Planning;
 
 /// <summary>
 /// The chunks of an adaptive run so far: round after round, each a list of new points (lattice
-/// coordinates, sorted by key) cut into chunks of <see cref="AdaptiveRound.ChunkSize"/> points, numbered
+/// coordinates: round 0 the coarse grid in grid order, later rounds sorted by key) cut into chunks of <see cref="AdaptiveRound.ChunkSize"/> points, numbered
 /// on from the previous round's. Round 0 is the coarse grid.
 /// </summary>
 public sealed class AdaptiveRounds
