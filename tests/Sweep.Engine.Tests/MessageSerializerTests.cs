@@ -23,7 +23,19 @@ public class MessageSerializerTests
         from start in Gen.Choose(0, int.MaxValue).Select(s => (long)s * 5)
         from count in Gen.Choose(0, 1 << 20)
         from attempt in Gen.Choose(1, 10)
-        select new WorkItem(runId, hash, chunk, model, start, count, attempt);
+        from dimensions in Gen.Choose(0, 3)
+        from seed in Gen.Choose(0, int.MaxValue)
+        select dimensions == 0 ? new WorkItem(runId, hash, chunk, model, start, count, attempt)
+            : new WorkItem(runId, hash, chunk, model, start, count % 50 + 1, attempt, Lattice(count % 50 + 1, dimensions, seed)); // an adaptive chunk's points
+
+    private static int[] Lattice(int count, int dimensions, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count * dimensions).Select(_ => random.Next(0, 1 << 20)).ToArray();
+    }
+
+    private static bool SameItem(WorkItem e, WorkItem a) =>
+        e with { Lattice = null } == a with { Lattice = null } && (e.Lattice ?? []).AsSpan().SequenceEqual(a.Lattice ?? []) && (e.Lattice is null) == (a.Lattice is null);
 
     private static readonly Gen<ChunkResult> Results =
         from item in Items
@@ -69,7 +81,10 @@ public class MessageSerializerTests
 
     private static bool SameMessage(object expected, object actual) => (expected, actual) switch
     {
-        (ChunkResult e, ChunkResult a) => e.Item == a.Item && e.Evaluations == a.Evaluations && e.ObservableCount == a.ObservableCount
+        (WorkItem e, WorkItem a) => SameItem(e, a),
+        (ChunkFailed e, ChunkFailed a) => SameItem(e.Item, a.Item) && e with { Item = a.Item } == a,
+        (ChunkDeadLettered e, ChunkDeadLettered a) => SameItem(e.Item, a.Item) && e with { Item = a.Item } == a,
+        (ChunkResult e, ChunkResult a) => SameItem(e.Item, a.Item) && e.Evaluations == a.Evaluations && e.ObservableCount == a.ObservableCount
                                           && e.Values.AsSpan(0, e.ValueBytes).SequenceEqual(a.Values.AsSpan(0, a.ValueBytes))
                                           && e.Status.AsSpan().SequenceEqual(a.Status) && e.WorkerId == a.WorkerId && e.Elapsed == a.Elapsed,
         _ => expected.Equals(actual),
@@ -158,5 +173,26 @@ public class MessageSerializerTests
         Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(Serialize(new RequestWork(1)).Bytes.Append((byte)0).ToArray(), "Q"));
         Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(Serialize(new WorkItem("r", "h", 1, 0, 0, 1, 1) with { }).Bytes, "R"));
         Assert.Throws<SerializationException>(() => new SweepMessageSerializer(null!).Manifest("not a message"));
+    }
+
+    [Fact]
+    public void An_adaptive_chunk_carries_its_lattice_points_as_one_raw_block()
+    {
+        var item = new WorkItem("r", "h", 7, 0, 12, 3, 2, [1, 2, 3, 4, 5, 1 << 20]);
+        var (bytes, manifest) = Serialize(item);
+        var read = (WorkItem)SweepMessageSerializer.Read(bytes, manifest);
+        Assert.Equal(item.Lattice, read.Lattice);
+        Assert.Equal(item with { Lattice = null }, read with { Lattice = null });
+        Assert.True(bytes.AsSpan().IndexOf(System.Runtime.InteropServices.MemoryMarshal.AsBytes(item.Lattice.AsSpan())) > 0);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 2, 3, 4, 5 }, 3)] // 5 coordinates for 3 points
+    [InlineData(new[] { 1, 2, 3, 4, 5, 6, 7, 8 }, 2)] // 4 per point: more axes than an adaptive run has
+    [InlineData(new[] { -1, 2 }, 1)]
+    public void Lattice_points_that_do_not_fit_the_chunk_are_rejected(int[] lattice, int count)
+    {
+        var (bytes, manifest) = Serialize(new WorkItem("r", "h", 7, 0, 0, count, 1, lattice));
+        Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(bytes, manifest));
     }
 }

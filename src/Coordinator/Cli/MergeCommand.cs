@@ -114,6 +114,11 @@ public static class MergeCommand
         {
             using var store = RunDirectory.OpenExisting(input);
             var inputPlan = RunDirectory.LoadPlan(store, io.Registry, input);
+            if (inputPlan.Spec.Adaptive is not null)
+            {
+                throw new UsageException($"'{input}' is an adaptive run: its rounds are not sharded, so there is nothing to merge");
+            }
+
             if (plan is null)
             {
                 (plan, first) = (inputPlan, input);

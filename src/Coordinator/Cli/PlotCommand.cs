@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sweep.Coordinator.Adaptive;
 using Sweep.Coordinator.Export;
 using Sweep.Coordinator.Plot;
 using Sweep.Coordinator.Store;
@@ -31,7 +32,8 @@ public static class PlotCommand
         var height = new Option<int>("--height") { Description = "Image height in pixels", DefaultValueFactory = _ => PlotRenderer.DefaultHeight };
         var data = new Option<string?>("--data") { Description = "Also write the plotted numbers as JSON to this file (null where a point is not ok)" };
         var command = new Command("plot", "Plot a run's results: lines against one dimension (a family of curves over another), or a heatmap over two; " +
-                                          "points that are not ok are gaps or hatched cells, never numbers. Works while the run is still going.")
+                                          "points that are not ok are gaps or hatched cells, never numbers. An adaptive run: its points in the plane of two refined " +
+                                          "axes (-x, --heatmap), coloured by the observable (-y). Works while the run is still going.")
         {
             run, output, all, format, model, y, x, curves, heatmap, at, log, range, title, width, height, data,
         };
@@ -46,6 +48,20 @@ public static class PlotCommand
 
             using var store = RunDirectory.OpenExisting(directory);
             var plan = RunDirectory.LoadPlan(store, io.Registry, directory);
+            if (plan.Spec.Adaptive is not null)
+            {
+                if (parse.GetValue(all) || parse.GetValue(curves) is not null || (parse.GetValue(at) ?? []).Length > 0)
+                {
+                    throw new UsageException("an adaptive run plots its points: give -o FILE and optionally -y, -x and --heatmap (no --all, --curves or --at)");
+                }
+
+                string image = parse.GetValue(output) ?? throw new UsageException("give the image file with -o FILE.png or FILE.svg");
+                var (withRounds, _) = AdaptiveExport.Load(plan, directory);
+                AdaptivePlot.Save(AdaptivePointTable.Build(store, withRounds, out _), plan.Spec, parse.GetValue(y), parse.GetValue(x), parse.GetValue(heatmap), image, w, h);
+                io.Out.WriteLine(image);
+                return ExitCodes.Ok;
+            }
+
             if (parse.GetValue(all))
             {
                 if (plan.Spec.Figures.Count == 0)

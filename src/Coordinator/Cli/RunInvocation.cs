@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Akka.Actor;
+using Sweep.Coordinator.Adaptive;
 using Sweep.Coordinator.Engine;
 using Sweep.Coordinator.Live;
 using Sweep.Coordinator.Monitoring;
@@ -43,10 +44,13 @@ public sealed class RunInvocation
     private readonly LiveOptions _live;
     private readonly string _role;
 
+    private readonly bool _adaptive;
+
     /// <param name="role">The <c>role</c> label of this process's metrics: run or coordinator.</param>
-    public RunInvocation(Command command, string role)
+    /// <param name="adaptive">Whether this mode runs adaptive specs (their work items carry lattice points).</param>
+    public RunInvocation(Command command, string role, bool adaptive = false)
     {
-        _role = role;
+        (_role, _adaptive) = (role, adaptive);
         _progress.AcceptOnlyFromAmong("auto", "bar", "json", "none");
         command.Arguments.Add(_spec);
         foreach (var option in new Option[] { _output, _force, _progress, _interval, _maxPoints, _chunk, _attempts })
@@ -95,11 +99,24 @@ public sealed class RunInvocation
         var style = ProgressReporter.Resolve(Enum.Parse<ProgressStyle>(parse.GetValue(_progress)!, ignoreCase: true));
         var plan = SweepPlan.Create(SpecFile.Parse(parse.GetValue(_spec)!, io.Registry, overrides), io.Registry);
         string directory = plan.Spec.Output;
+        if (plan.Spec.Adaptive is not null && (!_adaptive || options.Shard is not null || _live.Requested(parse)))
+        {
+            throw new UsageException(options.Shard is not null ? "--shard splits a grid's chunks; an adaptive run's rounds depend on each other: run it whole"
+                : _live.Requested(parse) ? "--serve shows grid runs; follow an adaptive run with 'sweep status' and 'sweep plot'"
+                : "an adaptive spec runs with 'sweep run' (the broker's wire format carries no adaptive points)");
+        }
+
         // Served before the run directory is touched: a port that cannot be bound leaves nothing behind.
         await using var monitoring = new MetricsHost(_role);
         await MetricsOptions.ServeAsync(monitoring, metricsAddress, io.Error);
         await using var live = await _live.ServeAsync(parse, io.Error);
+
         using var store = RunDirectory.OpenForRun(directory, plan, overrides.Chunk, parse.GetValue(_force), out bool resumed, options.Shard);
+        using var rounds = plan.Spec.Adaptive is null ? null : AdaptiveStore.Open(directory);
+        if (rounds is not null)
+        {
+            plan = AdaptiveRun.Prepare(plan, rounds);
+        }
 
         var manifest = Manifest.Start(plan, options.Workers, options.Shard);
         var counters = new RunCounters(manifest.TotalChunks, manifest.TotalEvaluations);
@@ -131,7 +148,9 @@ public sealed class RunInvocation
         RunOutcome outcome;
         try
         {
-            outcome = await runner((await actorHost).System, plan, store, options, counters, monitoring, stop.Token);
+            outcome = rounds is null
+                ? await runner((await actorHost).System, plan, store, options, counters, monitoring, stop.Token)
+                : await AdaptiveRun.ExecuteAsync((await actorHost).System, plan, store, rounds, options, counters, monitoring, runner, io.Error, stop.Token);
         }
         finally
         {
@@ -145,6 +164,8 @@ public sealed class RunInvocation
         {
             Status = status,
             Ended = DateTimeOffset.UtcNow,
+            TotalChunks = counters.TotalChunks,
+            TotalEvaluations = counters.TotalEvaluations,
             DoneChunks = counters.DoneChunks,
             FailedChunks = outcome.Failures.Count,
             DuplicateResults = counters.DuplicateResults,

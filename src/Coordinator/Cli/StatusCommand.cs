@@ -2,6 +2,7 @@ using Sweep.Engine;
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Sweep.Coordinator.Adaptive;
 using Sweep.Coordinator.Store;
 
 namespace Sweep.Coordinator.Cli;
@@ -13,13 +14,16 @@ public static class StatusCommand
     {
         var run = new Argument<string>("RUN") { Description = "Run directory" };
         var json = new Option<bool>("--json") { Description = "Print the status as one JSON object" };
-        var command = new Command("status", "Show a run's progress, its failed chunks and their errors") { run, json };
+        var command = new Command("status", "Show a run's progress (an adaptive run: rounds, points and the largest loss), its failed chunks and their errors") { run, json };
         command.SetAction(parse =>
         {
             string directory = parse.GetValue(run)!;
             using var store = RunDirectory.OpenExisting(directory);
             var manifest = Manifest.Read(directory);
             var ledger = store.Summary();
+            var adaptive = File.Exists(Path.Combine(directory, AdaptiveStore.FileName))
+                ? AdaptiveStatus.Read(directory, RunDirectory.LoadPlan(store, io.Registry, directory))
+                : null;
             var status = new
             {
                 run = directory,
@@ -36,6 +40,14 @@ public static class StatusCommand
                 started = manifest?.Started,
                 ended = manifest?.Ended,
                 program = manifest?.Program,
+                adaptive = adaptive is null ? null : new
+                {
+                    rounds = adaptive.Rounds,
+                    points = adaptive.Points,
+                    largest_loss = adaptive.LargestLoss,
+                    boundary_cells = adaptive.BoundaryCells,
+                    finished = adaptive.Finished,
+                },
             };
             if (parse.GetValue(json))
             {
@@ -47,6 +59,12 @@ public static class StatusCommand
             io.Out.WriteLine($"run:       {directory} ({status.name})");
             io.Out.WriteLine($"status:    {status.status}{(status.shard is { } shard ? $" (shard {shard})" : "")}");
             io.Out.WriteLine($"progress:  {ledger.DoneChunks}/{status.total_chunks} chunks, {ledger.DoneEvaluations:N0}/{status.total_points:N0} points ({percent:F1}%)");
+            if (adaptive is not null)
+            {
+                io.Out.WriteLine($"adaptive:  {adaptive.Rounds} rounds, {adaptive.Points:N0} points, largest loss {(adaptive.LargestLoss is { } loss ? loss.ToString("G4") : "-")}, " +
+                                 $"{adaptive.BoundaryCells} boundary cells; {adaptive.Finished ?? "refining"}");
+            }
+
             io.Out.WriteLine($"failed:    {ledger.Failures.Count} chunks");
             foreach (var f in ledger.Failures)
             {

@@ -62,8 +62,7 @@ public sealed class AggregatorActor : ReceiveActor
 
     private void OnAbandoned(ChunkAbandoned abandoned)
     {
-        var (model, local) = _plan.Locate(abandoned.Chunk);
-        var (start, count) = model.ChunkRange(local);
+        var (model, start, count) = _plan.ChunkOf(abandoned.Chunk);
         _store.RecordFailure(abandoned.Chunk, model.Model.Name, start, count, abandoned.Attempts, abandoned.Error);
     }
 

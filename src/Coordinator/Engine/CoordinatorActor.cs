@@ -216,9 +216,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 continue;
             }
 
-            var (model, local) = _plan.Locate(chunk);
-            var (start, count) = model.ChunkRange(local);
-            Send(new WorkItem(_runId, _plan.SpecHash, chunk, model.Index, start, count, Attempt: 1));
+            Send(_plan.Item(chunk, _runId));
         }
     }
 

@@ -4,10 +4,18 @@ namespace Sweep.Coordinator.Engine;
 public sealed class RunCounters(long totalChunks, long totalEvaluations)
 {
     private long _doneChunks, _doneEvaluations, _failedChunks, _retries, _redispatched, _duplicates, _inFlight, _malformed;
+    private long _totalChunks = totalChunks, _totalEvaluations = totalEvaluations;
 
-    public long TotalChunks { get; } = totalChunks;
+    public long TotalChunks => Interlocked.Read(ref _totalChunks);
 
-    public long TotalEvaluations { get; } = totalEvaluations;
+    public long TotalEvaluations => Interlocked.Read(ref _totalEvaluations);
+
+    /// <summary>An adaptive run's next round adds these chunks and evaluations to the totals.</summary>
+    public void Extend(long chunks, long evaluations)
+    {
+        Interlocked.Add(ref _totalChunks, chunks);
+        Interlocked.Add(ref _totalEvaluations, evaluations);
+    }
 
     public long DoneChunks => Interlocked.Read(ref _doneChunks);
 

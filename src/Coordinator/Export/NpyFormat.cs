@@ -12,6 +12,7 @@ public static class NpyFormat
 {
     public const string Float64 = "<f8";
     public const string UInt8 = "|u1";
+    public const string Int32 = "<i4";
 
     public static byte[] Header(string descr, IReadOnlyList<long> shape)
     {

@@ -15,6 +15,9 @@ public sealed class LiveOptions
 
     public LiveOptions(Command command) => command.Options.Add(_serve);
 
+    /// <summary>Whether <c>--serve</c> was given.</summary>
+    public bool Requested(ParseResult parse) => parse.GetValue(_serve) is not null;
+
     /// <summary>Starts the live view if <c>--serve</c> was given (null otherwise) and says where on <paramref name="log"/>.</summary>
     public async Task<LiveServer?> ServeAsync(ParseResult parse, TextWriter log)
     {

@@ -251,7 +251,7 @@ public static class PlotRenderer
         return grid.Zip(grid.Skip(1)).All(p => Math.Abs(p.Second - p.First - step) <= 1e-6 * Math.Abs(step));
     }
 
-    private static void LogTicks(IAxis axis)
+    internal static void LogTicks(IAxis axis)
     {
         axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
         {

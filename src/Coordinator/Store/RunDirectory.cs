@@ -11,7 +11,8 @@ namespace Sweep.Coordinator.Store;
 /// </summary>
 public static class RunDirectory
 {
-    private static readonly string[] OwnFiles = [Manifest.FileName, RunStore.FileName, RunStore.FileName + "-wal", RunStore.FileName + "-shm"];
+    private static readonly string[] OwnFiles = [Manifest.FileName, RunStore.FileName, RunStore.FileName + "-wal", RunStore.FileName + "-shm",
+        AdaptiveStore.FileName, AdaptiveStore.FileName + "-wal", AdaptiveStore.FileName + "-shm"];
 
     /// <summary>Opens the store for running <paramref name="plan"/> (only <paramref name="shard"/>'s chunks,
     /// if given); <paramref name="resumed"/> tells whether stored chunks were found. Recorded

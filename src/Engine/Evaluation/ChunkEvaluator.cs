@@ -33,16 +33,26 @@ public sealed class ChunkEvaluator(SweepPlan plan)
         var model = modelPlan.Model;
         var (columns, results, tile) = Scratch(modelPlan);
         int inner = modelPlan.InnerLength;
-        int evaluations = item.Count * inner;
+        // A grid chunk's rows are its outer points; an adaptive chunk's are its points × the unrefined axes.
+        int rows = item.Lattice is null ? item.Count : item.Count * modelPlan.RowsPerPoint;
+        int evaluations = rows * inner;
         int[] selected = modelPlan.ObservableIndices;
 
         byte[] values = ResultBuffers.Rent(selected.Length * evaluations * sizeof(double));
         var packed = MemoryMarshal.Cast<byte, double>(values.AsSpan(0, selected.Length * evaluations * sizeof(double)));
         var status = new byte[evaluations];
-        for (int first = 0; first < item.Count; first += tile)
+        for (int first = 0; first < rows; first += tile)
         {
-            int count = Math.Min(tile, item.Count - first);
-            modelPlan.FillParameters(item.Start + first, count, columns);
+            int count = Math.Min(tile, rows - first);
+            if (item.Lattice is { } lattice)
+            {
+                modelPlan.FillLattice(lattice, first, count, columns);
+            }
+            else
+            {
+                modelPlan.FillParameters(item.Start + first, count, columns);
+            }
+
             model.Evaluate(new PointBatch(columns, count, modelPlan.InnerGrid, modelPlan.InnerScale), results, selected);
 
             int offset = first * inner, length = count * inner;
@@ -61,7 +71,7 @@ public sealed class ChunkEvaluator(SweepPlan plan)
     {
         if (!_scratch.TryGetValue(modelPlan.Index, out var scratch))
         {
-            int tile = Math.Clamp(TileEvaluations / modelPlan.InnerLength, 1, modelPlan.ChunkSize);
+            int tile = Math.Clamp(TileEvaluations / modelPlan.InnerLength, 1, modelPlan.ChunkSize * modelPlan.RowsPerPoint);
             var columns = modelPlan.Model.Parameters.Select(_ => new double[tile]).ToArray();
             scratch = (columns, modelPlan.Model.CreateResults(tile * modelPlan.InnerLength), tile);
             _scratch[modelPlan.Index] = scratch;

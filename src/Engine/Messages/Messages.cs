@@ -9,8 +9,10 @@ namespace Sweep.Engine.Messages;
 // an actor reference. Local-only messages are marked INoSerializationVerificationNeeded.
 
 /// <summary>Coordinator → worker: evaluate chunk <see cref="Chunk"/> (outer points [Start, Start + Count)
-/// of model <see cref="ModelIndex"/>). <see cref="Attempt"/> starts at 1.</summary>
-public sealed record WorkItem(string RunId, string SpecHash, long Chunk, int ModelIndex, long Start, int Count, int Attempt) : ISweepMessage;
+/// of model <see cref="ModelIndex"/>). <see cref="Attempt"/> starts at 1. An adaptive run's chunk carries its points:
+/// <see cref="Lattice"/> holds their integer lattice coordinates (Count × refined axes, point-major), from which any
+/// worker computes the parameters with the spec alone; <see cref="Start"/> is then the first point's index in its round.</summary>
+public sealed record WorkItem(string RunId, string SpecHash, long Chunk, int ModelIndex, long Start, int Count, int Attempt, int[]? Lattice = null) : ISweepMessage;
 
 /// <summary>Worker → its work source (the coordinator, or a worker process's queue of broker deliveries):
 /// the sender has <see cref="Slots"/> more free slots. The source never sends more work items than it

@@ -40,7 +40,27 @@ public sealed class ModelPlan
             .Select(model.ObservableIndex).Where(i => i >= 0).ToArray();
         ObservableNames = ObservableIndices.Select(i => model.Observables[i].Name).ToArray();
 
-        ChunkSize = (int)Math.Min(chunk ?? model.PreferredChunkPoints ?? Math.Max(1, TargetEvaluationsPerChunk / InnerLength), Math.Max(1, OuterCount));
+        if (spec.Adaptive is not null)
+        {
+            // Adaptive points carry their refined coordinates; the other axes (and an unrefined inner grid) stay grids.
+            Lattice = new AdaptiveLattice(spec, model);
+            var refined = Lattice.Axes.Select(a => a.Name).ToHashSet();
+            _restAxes = Enumerable.Range(0, Axes.Length).Where(a => !refined.Contains(Axes[a].Parameter)).ToArray();
+            RowsPerPoint = (int)_restAxes.Aggregate(1L, (p, a) => p * Shape[a]);
+            _refinedParameter = Lattice.Axes.Select(a => model.ParameterIndex(a.Name) is var i and >= 0 && spec.InnerDimension(model) != a.Name ? i : model.InnerAxisIndex).ToArray();
+            if (spec.InnerDimension(model) is { } inner && refined.Contains(inner))
+            {
+                _refinedInnerScale = InnerScale;
+                (InnerGrid, InnerAxis, InnerScale) = (null, null, -1);
+            }
+
+            ChunkSize = chunk ?? model.PreferredChunkPoints ?? Math.Max(1, TargetEvaluationsPerChunk / (RowsPerPoint * InnerLength));
+        }
+        else
+        {
+            ChunkSize = (int)Math.Min(chunk ?? model.PreferredChunkPoints ?? Math.Max(1, TargetEvaluationsPerChunk / InnerLength), Math.Max(1, OuterCount));
+        }
+
         ChunkCount = (OuterCount + ChunkSize - 1) / ChunkSize;
         FirstChunk = firstChunk;
     }
@@ -56,6 +76,9 @@ public sealed class ModelPlan
     private readonly int[] _axisOf;
     private readonly double[]?[] _axisValues;
     private readonly double[] _constant;
+    private readonly int[] _restAxes = [];
+    private readonly int[] _refinedParameter = [];
+    private readonly int _refinedInnerScale = -1;
 
     public int Index { get; }
 
@@ -72,10 +95,19 @@ public sealed class ModelPlan
     /// spin-chain's times; null without one.</summary>
     public double[]? InnerGrid { get; }
 
+    /// <summary>The lattice of an adaptive run (its refined axes), or null for a grid run.</summary>
+    public AdaptiveLattice? Lattice { get; }
+
+    /// <summary>Adaptive runs: parameter rows per refined point (the product of the unrefined spec axes), each with the inner grid.</summary>
+    public int RowsPerPoint { get; } = 1;
+
     /// <summary>The spec's axis behind <see cref="InnerGrid"/> (how it is spaced), or null.</summary>
     public AxisSpec? InnerAxis { get; }
 
     public int InnerScale { get; }
+
+    /// <summary>Adaptive runs: the indices into <see cref="Axes"/> of the unrefined axes, in spec order (last fastest).</summary>
+    public IReadOnlyList<int> RestAxes => _restAxes;
 
     /// <summary>The bias grid's unit (mtj only).</summary>
     public BiasUnit? BiasUnit { get; }
@@ -163,4 +195,69 @@ public sealed class ModelPlan
     }
 
     private double AxisValue(int axis, int i) => _axisValues[axis] is { } cached ? cached[i] : Axes[axis].ValueAt(i);
+
+    /// <summary>Adaptive runs: writes the parameters of rows [firstRow, firstRow + count) of the points whose
+    /// lattice coordinates <paramref name="lattice"/> holds (point-major: row = point × <see cref="RowsPerPoint"/>
+    /// + index over the unrefined axes, last fastest) into <paramref name="columns"/>.</summary>
+    public void FillLattice(ReadOnlySpan<int> lattice, int firstRow, int count, double[][] columns)
+    {
+        var latticeAxes = Lattice!.Axes;
+        int dimensions = latticeAxes.Length;
+        for (int r = 0; r < count; r++)
+        {
+            int point = (firstRow + r) / RowsPerPoint;
+            for (int a = 0; a < dimensions; a++)
+            {
+                columns[_refinedParameter[a]][r] = latticeAxes[a].Value(lattice[point * dimensions + a]);
+            }
+        }
+
+        FillRest(firstRow, count, columns);
+    }
+
+    /// <summary>Adaptive runs: like <see cref="FillLattice"/> for points anywhere in the domain, one row block per
+    /// point; <paramref name="refined"/>[point × refined axes + axis] holds the refined values.</summary>
+    public void FillPoints(ReadOnlySpan<double> refined, int firstRow, int count, double[][] columns)
+    {
+        int dimensions = Lattice!.Dimensions;
+        for (int r = 0; r < count; r++)
+        {
+            int point = (firstRow + r) / RowsPerPoint;
+            for (int a = 0; a < dimensions; a++)
+            {
+                columns[_refinedParameter[a]][r] = refined[point * dimensions + a];
+            }
+        }
+
+        FillRest(firstRow, count, columns);
+    }
+
+    /// <summary>Everything but the refined values (already in place): constants, the unrefined axes, and V = v h for a refined bias in units of h.</summary>
+    private void FillRest(int firstRow, int count, double[][] columns)
+    {
+        for (int r = 0; r < count; r++)
+        {
+            int rest = (firstRow + r) % RowsPerPoint;
+            for (int p = 0; p < _axisOf.Length; p++)
+            {
+                if (Array.IndexOf(_refinedParameter, p) < 0)
+                {
+                    columns[p][r] = _constant[p];
+                }
+            }
+
+            for (int k = _restAxes.Length - 1; k >= 0; k--)
+            {
+                int a = _restAxes[k];
+                columns[Model.ParameterIndex(Axes[a].Parameter)][r] = AxisValue(a, rest % Shape[a]);
+                rest /= Shape[a];
+            }
+
+            if (_refinedInnerScale >= 0)
+            {
+                // A refined bias in units of h: the lattice holds v, the model takes V = v h.
+                columns[Model.InnerAxisIndex][r] *= columns[_refinedInnerScale][r];
+            }
+        }
+    }
 }

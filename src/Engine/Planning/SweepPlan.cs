@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Sweep.Engine.Messages;
 using Sweep.Engine.Spec;
 using Sweep.Physics.Models;
 
@@ -13,13 +14,42 @@ namespace Sweep.Engine.Planning;
 /// </summary>
 public sealed class SweepPlan
 {
-    private SweepPlan(SweepSpec spec, IReadOnlyList<ModelPlan> models)
+    private SweepPlan(SweepSpec spec, IReadOnlyList<ModelPlan> models, AdaptiveRounds? rounds = null, string? hash = null)
     {
         Spec = spec;
         Models = models;
-        TotalChunks = models.Sum(m => m.ChunkCount);
-        TotalEvaluations = models.Sum(m => m.EvaluationCount);
-        SpecHash = Hash(spec, models);
+        Rounds = rounds;
+        TotalChunks = rounds?.TotalChunks ?? models.Sum(m => m.ChunkCount);
+        TotalEvaluations = rounds is null ? models.Sum(m => m.EvaluationCount) : rounds.TotalPoints * models[0].RowsPerPoint * models[0].InnerLength;
+        SpecHash = hash ?? Hash(spec, models);
+    }
+
+    /// <summary>An adaptive run's rounds so far (its chunks are theirs), or null: a grid run, or an adaptive one not yet started.</summary>
+    public AdaptiveRounds? Rounds { get; }
+
+    /// <summary>The same plan with the chunks of these adaptive rounds.</summary>
+    public SweepPlan WithRounds(AdaptiveRounds rounds) =>
+        Spec.Adaptive is null ? throw new InvalidOperationException("a grid run has no adaptive rounds") : new SweepPlan(Spec, Models, rounds, SpecHash);
+
+    /// <summary>Chunk <paramref name="chunk"/>'s model, first point and point count (for an adaptive chunk: within its round).</summary>
+    public (ModelPlan Model, long Start, int Count) ChunkOf(long chunk)
+    {
+        if (Rounds is { } rounds)
+        {
+            var (_, start, count) = rounds.Locate(chunk);
+            return (Models[0], start, count);
+        }
+
+        var (model, local) = Locate(chunk);
+        var (first, points) = model.ChunkRange(local);
+        return (model, first, points);
+    }
+
+    /// <summary>The first attempt's work item for chunk <paramref name="chunk"/>.</summary>
+    public WorkItem Item(long chunk, string runId)
+    {
+        var (model, start, count) = ChunkOf(chunk);
+        return new WorkItem(runId, SpecHash, chunk, model.Index, start, count, Attempt: 1, Rounds?.Lattice(chunk));
     }
 
     public SweepSpec Spec { get; }
@@ -91,7 +121,19 @@ public sealed class SweepPlan
                 chunk = m.ChunkSize,
             }),
         };
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(canonical);
+        // A grid spec hashes as it always has; an adaptive one adds its section (it decides which points exist).
+        byte[] json = spec.Adaptive is not { } adaptive ? JsonSerializer.SerializeToUtf8Bytes(canonical)
+            : JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                canonical.models,
+                adaptive = new
+                {
+                    axes = adaptive.Axes.Select(a => new { a.Name, a.Resolution }),
+                    observables = adaptive.Observables.Select(o => new { o.Name, scale = o.Scale.ToString() }),
+                    adaptive.Budget,
+                    adaptive.Tolerance,
+                },
+            });
         return Convert.ToHexStringLower(SHA256.HashData(json));
     }
 }

@@ -1,10 +1,12 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using MessagePack;
 using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
+using Sweep.Engine.Spec;
 
 namespace Sweep.Engine.Serialization;
 
@@ -195,7 +197,8 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
 
     private static void WriteItem(ref MessagePackWriter writer, WorkItem item)
     {
-        writer.WriteArrayHeader(7);
+        // A grid chunk is 7 fields; an adaptive chunk adds its points' lattice coordinates as one bin block.
+        writer.WriteArrayHeader(item.Lattice is null ? 7 : 8);
         writer.Write(item.RunId);
         writer.Write(item.SpecHash);
         writer.Write(item.Chunk);
@@ -203,18 +206,44 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
         writer.Write(item.Start);
         writer.Write(item.Count);
         writer.Write(item.Attempt);
+        if (item.Lattice is { } lattice)
+        {
+            writer.Write(MemoryMarshal.AsBytes(lattice.AsSpan())); // little-endian int32, as they lie in memory
+        }
     }
 
     private static WorkItem ReadItem(ref MessagePackReader reader)
     {
-        Fields(ref reader, 7);
+        int fields = reader.ReadArrayHeader();
+        if (fields is not (7 or 8))
+        {
+            throw Malformed($"expected 7 or 8 fields, found {fields}");
+        }
+
         string runId = Text(ref reader), specHash = Text(ref reader);
         long chunk = NonNegative(reader.ReadInt64());
         int model = NonNegative(reader.ReadInt32());
         long start = NonNegative(reader.ReadInt64());
         int count = NonNegative(reader.ReadInt32());
         int attempt = reader.ReadInt32();
-        return attempt >= 1 ? new WorkItem(runId, specHash, chunk, model, start, count, attempt) : throw Malformed("attempt below 1");
+        int[]? lattice = null;
+        if (fields == 8)
+        {
+            var bytes = reader.ReadBytes() ?? throw Malformed("no lattice coordinates");
+            if (count == 0 || bytes.Length % (sizeof(int) * (long)count) != 0 || bytes.Length / (sizeof(int) * count) is < 1 or > AdaptiveSpec.MaxAxes)
+            {
+                throw Malformed("lattice coordinates do not add up to the chunk's points");
+            }
+
+            lattice = new int[bytes.Length / sizeof(int)];
+            bytes.CopyTo(MemoryMarshal.AsBytes(lattice.AsSpan()));
+            if (lattice.Any(c => c < 0))
+            {
+                throw Malformed("negative lattice coordinate");
+            }
+        }
+
+        return attempt >= 1 ? new WorkItem(runId, specHash, chunk, model, start, count, attempt, lattice) : throw Malformed("attempt below 1");
     }
 
     private static ChunkResult ReadResult(ref MessagePackReader reader)

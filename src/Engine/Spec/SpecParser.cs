@@ -14,7 +14,7 @@ namespace Sweep.Engine.Spec;
 /// </summary>
 public static partial class SpecParser
 {
-    private static readonly string[] TopLevelKeys = ["name", "models", "axes", "constants", "bias", "time", "observables", "chunk", "output", "max_points", "figures"];
+    private static readonly string[] TopLevelKeys = ["name", "models", "axes", "constants", "bias", "time", "observables", "chunk", "output", "max_points", "figures", "adaptive"];
     private static readonly string[] AxisKeys = ["lin", "log", "values", "n"];
     private static readonly string[] BiasKeys = ["lin", "log", "values", "n", "unit"];
 
@@ -54,6 +54,11 @@ public static partial class SpecParser
         };
         CheckRequiredParameters(models, spec, root);
         CheckPlanSize(spec, models, entries.TryGetValue("max_points", out mp) ? mp.Value : root);
+        if (entries.TryGetValue("adaptive", out var ad))
+        {
+            spec = spec with { Adaptive = AdaptiveParser.Parse(ad.Value, spec, models) };
+        }
+
         return entries.TryGetValue("figures", out var f) ? spec with { Figures = FigureParser.Parse(f.Value, spec, models) } : spec;
     }
 

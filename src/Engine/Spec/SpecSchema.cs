@@ -53,6 +53,26 @@ public static class SpecSchema
             "chunk": { "type": "integer", "minimum": 1, "maximum": 10000000, "description": "Outer points per chunk (each with the whole bias grid). Default: about 32768 evaluations." },
             "output": { "type": "string", "description": "Run directory. Default: runs/NAME." },
             "max_points": { "type": "integer", "minimum": 1, "description": "Refuse plans with more evaluations than this. Default: 100000000." },
+            "adaptive": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["axes", "observables", "budget"],
+              "description": "Adaptive refinement (one model): the spec's grid is the coarsest level; each round splits the cells where the observables change most, and those whose corners differ in status, down to the resolution (docs/ADAPTIVE.md).",
+              "properties": {
+                "axes": {
+                  "type": "object", "minProperties": 1, "maxProperties": 3,
+                  "description": "Axes to refine (lin or log spec axes with n ≥ 2, or the inner grid as v, V or t) and their resolution: the smallest cell, in parameter units (decades for a log axis), in (0, coarse step]. The other axes stay grids.",
+                  "additionalProperties": { "type": "number", "exclusiveMinimum": 0 }
+                },
+                "observables": {
+                  "type": "object", "minProperties": 1,
+                  "description": "Stored observables whose variation drives the refinement, with their scale: log (log10 |y|) or lin (y over its range).",
+                  "additionalProperties": { "enum": ["lin", "log"] }
+                },
+                "budget": { "type": "integer", "minimum": 1, "description": "Most refined points in all (at least the coarse grid's); each is evaluated over the unrefined axes." },
+                "tolerance": { "type": "number", "minimum": 0, "description": "Stop once every refinable cell's loss is at most this (scaled units; decades for log). Default 0: until the budget or the resolution." }
+              }
+            },
             "figures": {
               "type": "array",
               "description": "Plots 'sweep plot RUN --all' renders (they do not change the plan). Dimensions: the model's spec axes, and v, V or t for its inner grid.",

@@ -38,6 +38,14 @@ public sealed record SweepSpec(
 
     /// <summary>The plots the spec declares (<c>figures:</c>); they do not change the plan or its hash.</summary>
     public IReadOnlyList<FigureSpec> Figures { get; init; } = [];
+
+    /// <summary>The <c>adaptive:</c> section, or null for a plain grid run.</summary>
+    public AdaptiveSpec? Adaptive { get; init; }
+
+    /// <summary>The name of a model's inner dimension in exports and in <c>adaptive.axes</c>: v (bias in
+    /// units of h), V (absolute bias) or t (time); null without an inner grid.</summary>
+    public string? InnerDimension(Physics.Models.Model model) => InnerGridFor(model) is null ? null
+        : model.InnerAxis == BiasParameter && Bias?.Unit == BiasUnit.Field ? "v" : model.InnerAxis;
 }
 
 public enum AxisKind
