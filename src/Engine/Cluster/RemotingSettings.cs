@@ -91,7 +91,7 @@ public sealed record RemotingSettings
                 "give --tls-cert FILE with --tls-password-file FILE (or SWEEP_TLS_PASSWORD), listen on 127.0.0.1, or accept the risk with --insecure");
         }
 
-        if (PublicHost is { } host && (host.Any(c => char.IsWhiteSpace(c) || c is '"' or '\\' or '/' or '@') || host.Contains(':') && !System.Net.IPAddress.TryParse(host, out _)))
+        if (PublicHost is { } host && !HostPort.IsHost(host))
         {
             throw new UsageException($"--public-host '{host}' is not a host name or IP address");
         }

@@ -56,6 +56,27 @@ public sealed class RemotingSettingsTests : IDisposable
         Assert.Contains("--insecure and --tls-cert", error.Message);
     }
 
+    [Theory]
+    [InlineData("sweep-coordinator.sweep.svc")]
+    [InlineData("10.0.0.7")]
+    [InlineData("fe80::1")]
+    public void Public_host_may_be_a_name_or_an_address(string host)
+    {
+        var settings = Settings("0.0.0.0:4053", publicHost: host, insecure: true);
+        settings.Validate();
+        Assert.Equal(host, settings.ToConfig().GetString("akka.remote.dot-netty.tcp.public-hostname"));
+    }
+
+    [Theory]
+    [InlineData("a\"b")]
+    [InlineData("node 1")]
+    [InlineData("user@node")]
+    public void Public_host_that_is_no_host_is_a_usage_error(string host)
+    {
+        var error = Assert.Throws<UsageException>(() => Settings("0.0.0.0:4053", publicHost: host, insecure: true).Validate());
+        Assert.Contains($"--public-host '{host}' is not a host name or IP address", error.Message);
+    }
+
     [Fact]
     public void Every_interface_needs_a_public_host()
     {
@@ -69,6 +90,8 @@ public sealed class RemotingSettingsTests : IDisposable
     [InlineData("127.0.0.1:70000", "the port must be a number in [0, 65535]")]
     [InlineData("127.0.0.1:-1", "the port must be a number in [0, 65535]")]
     [InlineData("a b:4053", "is not a host name or IP address")]
+    [InlineData("a\"b:4053", "is not a host name or IP address")]
+    [InlineData("[::1:4053", "is not a host name or IP address")]
     public void Malformed_listen_address_is_a_usage_error(string listen, string expected)
     {
         var error = Assert.Throws<UsageException>(() => Settings(listen));
