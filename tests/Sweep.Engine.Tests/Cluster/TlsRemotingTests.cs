@@ -10,7 +10,8 @@ namespace Sweep.Engine.Tests.Cluster;
 /// <summary>
 /// Real Akka.Remote/Akka.Cluster actor systems on 127.0.0.1 (random ports) with the settings a node
 /// gets from <see cref="RemotingSettings"/>: the cluster's certificate lets a node join and deliver;
-/// another certificate, plain TCP and garbage bytes get nowhere, are logged, and leave the node serving.
+/// another certificate, plain TCP and garbage bytes get nowhere, are logged, and leave the node serving
+/// (garbage bytes also on a node without TLS, loopback only).
 /// </summary>
 public sealed class TlsRemotingTests : IDisposable
 {
@@ -77,10 +78,12 @@ public sealed class TlsRemotingTests : IDisposable
         await AssertStillServes(seed, echo);
     }
 
-    [Fact]
-    public async Task Garbage_bytes_on_the_remoting_port_are_logged_and_the_node_keeps_serving()
+    [Theory]
+    [InlineData(true, "TLS handshake failed")]
+    [InlineData(false, "Error caught channel")]
+    public async Task Garbage_bytes_on_the_remoting_port_are_logged_and_the_node_keeps_serving(bool tls, string logged)
     {
-        var (seed, echo) = StartSeed();
+        var (seed, echo) = StartSeed(tls);
         var address = AkkaCluster.Get(seed).SelfAddress;
         var garbage = new byte[64 * 1024];
         new Random(15).NextBytes(garbage);
@@ -105,24 +108,24 @@ public sealed class TlsRemotingTests : IDisposable
             }
         }
 
-        await Until(() => CapturingLogger.Of(seed).Any(line => line.Contains("TLS handshake failed", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+        await Until(() => CapturingLogger.Of(seed).Any(line => line.Contains(logged, StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
         Assert.Empty(Echo.SendersOf(echo));
-        await AssertStillServes(seed, echo);
+        await AssertStillServes(seed, echo, tls);
     }
 
     /// <summary>A node with the cluster certificate still joins the seed and gets its reply.</summary>
-    private async Task AssertStillServes(ActorSystem seed, IActorRef echo)
+    private async Task AssertStillServes(ActorSystem seed, IActorRef echo, bool tls = true)
     {
-        var member = StartNode(_cluster.Pfx, _cluster.PasswordFile);
+        var member = tls ? StartNode(_cluster.Pfx, _cluster.PasswordFile) : StartNode(certificate: null, passwordFile: null);
         AkkaCluster.Get(member).JoinSeedNodes([AkkaCluster.Get(seed).SelfAddress]);
         await UntilUp(seed, 2);
         Assert.Equal("pong:again", await member.ActorSelection(EchoPath(seed)).Ask<string>("again", TimeSpan.FromSeconds(10)));
         Assert.Equal([AkkaCluster.Get(member).SelfAddress], Echo.SendersOf(echo));
     }
 
-    private (ActorSystem Seed, IActorRef Echo) StartSeed()
+    private (ActorSystem Seed, IActorRef Echo) StartSeed(bool tls = true)
     {
-        var seed = StartNode(_cluster.Pfx, _cluster.PasswordFile);
+        var seed = tls ? StartNode(_cluster.Pfx, _cluster.PasswordFile) : StartNode(certificate: null, passwordFile: null);
         AkkaCluster.Get(seed).Join(AkkaCluster.Get(seed).SelfAddress);
         return (seed, seed.ActorOf(Props.Create<Echo>(), "echo"));
     }
