@@ -103,7 +103,7 @@ public class SlurmScriptTests
         Assert.Contains(lines, l => l.StartsWith("srun --nodes=2 --ntasks-per-node=1", StringComparison.Ordinal));
         foreach (string node in new[] { "127.0.0.1", "node-b" })
         {
-            Assert.Contains($"worker argv: worker --seed 127.0.0.1:{port} --listen {node}:0 --public-host {node} {certificate} --concurrency 3 --metrics-port 9464", lines);
+            Assert.Contains($"worker argv: worker --seed 127.0.0.1:{port} --listen 0.0.0.0:0 --public-host {node} {certificate} --concurrency 3 --metrics-port 9464", lines);
             Assert.Contains($"worker {node} got SIGTERM", lines); // when the coordinator is done, srun's SIGTERM reaches every worker
         }
 

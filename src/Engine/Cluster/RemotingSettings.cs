@@ -46,6 +46,10 @@ public sealed record RemotingSettings
 
     public string AdvertisedHost => PublicHost ?? Listen.Host;
 
+    /// <summary>The scheme of this node's actor addresses, and so of every seed address it dials: Akka.Remote
+    /// names the TLS transport ssl.tcp, and a node has no transport for the other scheme.</summary>
+    public string Protocol => Tls ? "akka.ssl.tcp" : "akka.tcp";
+
     /// <summary>Printed on every start with <c>--insecure</c>; null otherwise.</summary>
     public string? InsecureWarning => Insecure
         ? $"WARNING: --insecure: remoting on {Listen} is plain TCP without authentication or encryption; anyone who can reach " +

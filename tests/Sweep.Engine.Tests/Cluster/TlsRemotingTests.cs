@@ -26,10 +26,13 @@ public sealed class TlsRemotingTests : IDisposable
     public async Task Node_with_the_cluster_certificate_joins_and_delivers_and_no_log_holds_the_password()
     {
         var (seed, echo) = StartSeed();
+        Assert.Equal(Settings(_cluster.Pfx, _cluster.PasswordFile).Protocol, AkkaCluster.Get(seed).SelfAddress.Protocol);
         Assert.Equal("akka.ssl.tcp", AkkaCluster.Get(seed).SelfAddress.Protocol);
 
+        // The seed address as a node builds it from --seed HOST:PORT: the scheme is the settings' protocol.
         var member = StartNode(_cluster.Pfx, _cluster.PasswordFile);
-        AkkaCluster.Get(member).JoinSeedNodes([AkkaCluster.Get(seed).SelfAddress]);
+        var seedAddress = new Address(Settings(_cluster.Pfx, _cluster.PasswordFile).Protocol, "sweep", "127.0.0.1", AkkaCluster.Get(seed).SelfAddress.Port);
+        AkkaCluster.Get(member).JoinSeedNodes([seedAddress]);
         await UntilUp(seed, 2);
         await UntilUp(member, 2);
 
@@ -68,6 +71,7 @@ public sealed class TlsRemotingTests : IDisposable
     {
         var (seed, echo) = StartSeed();
         var plain = StartNode(certificate: null, passwordFile: null);
+        Assert.Equal(Settings(null, null).Protocol, AkkaCluster.Get(plain).SelfAddress.Protocol);
         var seedAddress = AkkaCluster.Get(seed).SelfAddress;
         var plainPath = $"akka.tcp://{seedAddress.System}@{seedAddress.Host}:{seedAddress.Port}/user/echo";
 
@@ -130,9 +134,12 @@ public sealed class TlsRemotingTests : IDisposable
         return (seed, seed.ActorOf(Props.Create<Echo>(), "echo"));
     }
 
+    private static RemotingSettings Settings(string? certificate, string? passwordFile) =>
+        RemotingSettings.FromOptions("127.0.0.1:0", null, certificate, passwordFile, insecure: false, _ => null);
+
     private ActorSystem StartNode(string? certificate, string? passwordFile)
     {
-        var settings = RemotingSettings.FromOptions("127.0.0.1:0", null, certificate, passwordFile, insecure: false, _ => null);
+        var settings = Settings(certificate, passwordFile);
         settings.Validate();
         var config = ConfigurationFactory.ParseString(CapturingLogger.Hocon + """
 
