@@ -17,8 +17,8 @@ public sealed record RemotingSettings
     public const int DefaultPort = 4053;
 
     /// <summary>Every node must use the same value: a frame larger than the receiver's limit drops the
-    /// association. Large results travel in pieces well below it (Akka.Delivery), so one frame never
-    /// holds the connection (and the heartbeats behind it) for long.</summary>
+    /// association. Large results travel in parts well below it, so one frame never holds the single
+    /// connection between two nodes (and the heartbeats behind it) for long.</summary>
     public const long DefaultMaximumFrameSize = 1024 * 1024;
 
     public const string PublicHostVariable = "SWEEP_PUBLIC_HOST";
