@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine. Installs what the tests need and are not part of the .NET SDK
-# (Debian packages: rabbitmq-server for the distributed-mode tests, which start their own broker on
-# 127.0.0.1 and stop it; python3-numpy to load exported NPZ files with numpy itself, python3-h5py,
+# (Debian packages: openssl for deploy/tls/make-cluster-cert.sh, whose test makes real cluster
+# certificates; python3-numpy to load exported NPZ files with numpy itself, python3-h5py,
 # python3-xarray and python3-h5netcdf to open the HDF5 export; prometheus for
 # promtool and a real Prometheus that the monitoring tests start on 127.0.0.1; kubernetes-client
 # for `kubectl kustomize` when no kubectl is on the PATH; chromium, headless, to load the live view
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 missing=()
-[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+command -v openssl >/dev/null || missing+=(openssl)
 /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing+=(python3-numpy)
 /usr/bin/python3 -c 'import h5py' 2>/dev/null || missing+=(python3-h5py)
 /usr/bin/python3 -c 'import xarray, h5netcdf' 2>/dev/null || missing+=(python3-xarray python3-h5netcdf)

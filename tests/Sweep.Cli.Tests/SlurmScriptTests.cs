@@ -5,7 +5,8 @@ namespace Sweep.Cli.Tests;
 /// <summary>
 /// deploy/slurm run as Slurm would run them: each array task's script with the SLURM_ARRAY_*
 /// variables set, then the merge job's; submit.sh against a stand-in sbatch that records what it
-/// was asked to queue. (No Slurm controller runs here; the scripts are plain bash under sbatch.)
+/// was asked to queue; the distributed job with stand-ins for scontrol, srun and sweep that record
+/// the cluster's command lines and the certificate the job made for itself. (No Slurm controller runs here; the scripts are plain bash under sbatch.)
 /// </summary>
 public class SlurmScriptTests
 {
@@ -84,6 +85,116 @@ public class SlurmScriptTests
         Assert.Contains("merge:  job 7002 after all shards succeed", log);
 
         Assert.Equal(64, Bash(Slurm("submit.sh"), run, [], run.SpecPath, "zero").ExitCode);
+    }
+
+    [Fact]
+    public void The_distributed_job_makes_its_own_certificate_starts_the_coordinator_as_the_seed_and_one_worker_per_node()
+    {
+        using var run = new RunHarness(Spec);
+        var (environment, calls, tls, port) = DistributedJob(run);
+        var (code, log) = Bash(Slurm("sweep-distributed.sbatch"), run, environment);
+        Assert.True(code == 0, log);
+        string[] lines = File.ReadAllLines(calls);
+        string certificate = $"--tls-cert {tls}/sweep-cluster.pfx --tls-password-file {tls}/password";
+
+        // The first node is the seed: it listens on its own address and advertises it.
+        Assert.Contains($"coordinator argv: coordinator {run.SpecPath} --listen 127.0.0.1:{port} --public-host 127.0.0.1 {certificate} --output runs/spec --progress json --progress-interval 60 --metrics-port 9465", lines);
+        Assert.Contains("coordinator modes: 700 600 600", lines);
+        Assert.Contains(lines, l => l.StartsWith("srun --nodes=2 --ntasks-per-node=1", StringComparison.Ordinal));
+        foreach (string node in new[] { "127.0.0.1", "node-b" })
+        {
+            Assert.Contains($"worker argv: worker --seed 127.0.0.1:{port} --listen 0.0.0.0:0 --public-host {node} {certificate} --concurrency 3 --metrics-port 9464", lines);
+            Assert.Contains($"worker {node} got SIGTERM", lines); // when the coordinator is done, srun's SIGTERM reaches every worker
+        }
+
+        Assert.Equal(3, lines.Count(l => l.EndsWith(" modes: 700 600 600", StringComparison.Ordinal)));
+        Assert.DoesNotContain(lines, l => l.Contains("password-in-", StringComparison.Ordinal)); // never in argv or the environment
+        Assert.False(Directory.Exists(tls), "the job's certificate outlived the job");
+    }
+
+    [Fact]
+    public void The_distributed_job_passes_on_a_failing_coordinators_exit_code_and_starts_no_workers()
+    {
+        using var run = new RunHarness(Spec);
+        var (environment, calls, tls, _) = DistributedJob(run);
+        environment["FAKE_COORDINATOR_EXIT"] = "65";
+        var (code, log) = Bash(Slurm("sweep-distributed.sbatch"), run, environment);
+        Assert.True(code == 65, log);
+        Assert.DoesNotContain(File.ReadAllLines(calls), l => l.StartsWith("srun", StringComparison.Ordinal) || l.StartsWith("worker", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(tls));
+    }
+
+    /// <summary>Stand-ins for scontrol (two nodes: 127.0.0.1 and node-b), srun (runs its command once per
+    /// node, as SLURMD_NODENAME, and forwards SIGTERM) and sweep (records its arguments, the modes of the
+    /// certificate's directory and files, and whether the password is in its argv or environment; the
+    /// coordinator listens on its --listen port for 3 s, a worker waits for SIGTERM).</summary>
+    private static (Dictionary<string, string> Environment, string Calls, string Tls, int Port) DistributedJob(RunHarness run)
+    {
+        string bin = Directory.CreateDirectory(run.RunDir("bin")).FullName, calls = run.RunDir("calls");
+        int port = FreePortFrom20000();
+        int job = port - 20000 + 40000; // the script's port is 20000 + job id % 20000
+        Script(bin, "scontrol", "printf '127.0.0.1\\nnode-b\\n'");
+        Script(bin, "srun", $$"""
+            echo "srun $*" >> '{{calls}}'
+            while [ "${1#--}" != "$1" ]; do shift; done
+            for node in 127.0.0.1 node-b; do SLURMD_NODENAME=$node "$@" & done
+            trap 'kill -TERM $(jobs -p) 2>/dev/null' TERM
+            wait || true
+            wait
+            """);
+        Script(bin, "sweep", $$"""
+            role=$1 cert= password_file= listen=
+            while [ $# -gt 0 ]; do
+              case "$1" in --tls-cert) cert=$2 ;; --tls-password-file) password_file=$2 ;; --listen) listen=$2 ;; esac
+              shift
+            done
+            password="$(head -n 1 "$password_file")"
+            {
+              echo "$role argv: ${ARGV#* }"
+              echo "$role modes: $(stat -c %a "$(dirname "$cert")") $(stat -c %a "$cert") $(stat -c %a "$password_file")"
+              case "$ARGV" in *"$password"*) echo "$role password-in-argv" ;; esac
+              env | grep -qF "$password" && echo "$role password-in-environment"
+            } >> '{{calls}}'
+            if [ "$role" = coordinator ]; then
+              [ -n "${FAKE_COORDINATOR_EXIT:-}" ] && exit "$FAKE_COORDINATOR_EXIT"
+              exec /usr/bin/python3 -c 'import socket, sys, time; s = socket.create_server((sys.argv[1], int(sys.argv[2]))); time.sleep(3)' "${listen%:*}" "${listen##*:}"
+            fi
+            trap 'echo "worker $SLURMD_NODENAME got SIGTERM" >> '"'{{calls}}'"'; exit 0' TERM
+            while :; do sleep 0.1; done
+            """, recordArgv: true);
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}", ["HOME"] = run.Root, ["SWEEP"] = Path.Combine(bin, "sweep"),
+            ["MAKE_CERT"] = Path.Combine(ModelsCommandTests.RepositoryRoot(), "deploy", "tls", "make-cluster-cert.sh"),
+            ["SLURM_JOB_ID"] = $"{job}", ["SLURM_JOB_NODELIST"] = "127.0.0.1,node-b", ["SLURM_JOB_NUM_NODES"] = "2", ["SLURM_CPUS_PER_TASK"] = "3",
+            ["RUN_DIR"] = "runs/spec",
+        };
+        return (environment, calls, Path.Combine(run.Root, ".sweep", "jobs", $"{job}"), port);
+    }
+
+    private static void Script(string bin, string name, string body, bool recordArgv = false)
+    {
+        string path = Path.Combine(bin, name);
+        File.WriteAllText(path, "#!/usr/bin/env bash\n" + (recordArgv ? "ARGV=\"$0 $*\"\n" : "") + body + "\n");
+        Process.Start("chmod", ["+x", path])!.WaitForExit();
+    }
+
+    /// <summary>A port in [20000, 40000) that nothing listens on now (the script derives its port from the job id).</summary>
+    private static int FreePortFrom20000()
+    {
+        for (int port = 20000 + Random.Shared.Next(20000); ; port = 20000 + Random.Shared.Next(20000))
+        {
+            try
+            {
+                var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+        }
     }
 
     [Fact]

@@ -8,9 +8,12 @@ namespace Sweep.Cli.Tests.Deployment;
 /// <summary>The objects <c>kubectl kustomize</c> renders from a directory, as plain dictionaries and lists.</summary>
 internal sealed class RenderedManifests
 {
-    private RenderedManifests(IReadOnlyList<Dictionary<object, object>> objects) => Objects = objects;
+    private RenderedManifests(IReadOnlyList<Dictionary<object, object>> objects, string text) => (Objects, Text) = (objects, text);
 
     public IReadOnlyList<Dictionary<object, object>> Objects { get; }
+
+    /// <summary>The rendered YAML as kubectl printed it.</summary>
+    public string Text { get; }
 
     public static RenderedManifests Render(string directory)
     {
@@ -31,7 +34,7 @@ internal sealed class RenderedManifests
             objects.Add(deserializer.Deserialize<Dictionary<object, object>>(parser));
         }
 
-        return new RenderedManifests(objects);
+        return new RenderedManifests(objects, yaml);
     }
 
     public IEnumerable<Dictionary<object, object>> OfKind(string kind) => Objects.Where(o => Str(o, "kind") == kind);
