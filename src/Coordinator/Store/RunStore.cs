@@ -84,7 +84,7 @@ public sealed class RunStore : IResultStore, IDisposable
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         var store = new RunStore(connection, path);
-        // Large pages suit megabyte blobs; WAL keeps readers (status, export) off the writer's back;
+        // 64 KiB pages (from when results were blobs; a batch's ledger rows still fit one); WAL keeps readers (status, export) off the writer's back;
         // NORMAL sync loses nothing on a process kill (only on power loss: the last commits).
         store.Execute("PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;");
         if (writer)
@@ -372,14 +372,6 @@ public sealed class RunStore : IResultStore, IDisposable
     {
         using var command = Command("ATTACH DATABASE $path AS source", ("$path", path));
         command.ExecuteNonQuery();
-    }
-
-    private long Scalar(SqliteTransaction transaction, string sql)
-    {
-        using var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
     }
 
     private int Execute(SqliteTransaction transaction, string sql)
