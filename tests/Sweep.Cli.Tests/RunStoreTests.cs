@@ -103,5 +103,21 @@ public class RunStoreTests
         var error = Assert.Throws<RunDirectoryException>(() => RunStore.OpenExisting(path));
         Assert.Contains("SQLite format of sweep versions before the array-file store", error.Message);
         Assert.Contains(path, error.Message);
+
+        byte[] before = File.ReadAllBytes(path);
+        foreach (string[] command in new[] { new[] { "status", dir.Root }, ["export", dir.Root, "-o", dir.Root + "-export"], ["merge", dir.Root + "-merged", dir.Root] })
+        {
+            var (code, _, message) = CliRunner.Run(command);
+            Assert.Equal(65, code);
+            Assert.Contains("before the array-file store", message);
+        }
+
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.False(Directory.Exists(dir.Root + "-merged"));
+        Assert.False(Directory.Exists(dir.Root + "-export") && Directory.EnumerateFileSystemEntries(dir.Root + "-export").Any());
+        if (Directory.Exists(dir.Root + "-export"))
+        {
+            Directory.Delete(dir.Root + "-export");
+        }
     }
 }
