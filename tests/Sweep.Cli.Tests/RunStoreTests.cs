@@ -8,9 +8,9 @@ namespace Sweep.Cli.Tests;
 public class RunStoreTests
 {
     /// <summary>One model "m" of 20 points (4 chunks of 5), observables a and b.</summary>
-    private static readonly ArrayLayout Layout = new([new ModelArrays("m", [20], 1, ["a", "b"])]);
+    private static readonly ArrayLayout Layout = new([new ModelArrays("m", [20], 1, ["a", "b"], FirstChunk: 0, ChunkSize: 5)]);
 
-    private static ChunkResult Result(long chunk, double seed, int evaluations = 5, int observables = 2)
+    private static ChunkResult Result(long chunk, double seed, int evaluations = 5, int observables = 2, long? start = null)
     {
         byte[] values = new byte[observables * evaluations * sizeof(double) + 64]; // pooled buffers are longer
         var doubles = MemoryMarshal.Cast<byte, double>(values.AsSpan(0, observables * evaluations * sizeof(double)));
@@ -19,8 +19,8 @@ public class RunStoreTests
             doubles[k] = seed + k;
         }
 
-        return new ChunkResult(new WorkItem("r", "h", chunk, 0, chunk * evaluations, evaluations, 1), evaluations, observables,
-            values, Enumerable.Repeat((byte)(chunk + 1), evaluations).ToArray(), "w0", TimeSpan.FromMilliseconds(1));
+        return new ChunkResult(new WorkItem("r", "h", chunk, 0, start ?? chunk * evaluations, evaluations, 1), evaluations, observables,
+            values, Enumerable.Repeat((byte)((chunk + 1) % 5), evaluations).ToArray(), "w0", TimeSpan.FromMilliseconds(1));
     }
 
     [Fact]
@@ -66,6 +66,39 @@ public class RunStoreTests
         Assert.Equal(statusHeader + 20, status.Length);
         Assert.Equal(Enumerable.Repeat((byte)255, 5).Concat(Enumerable.Repeat((byte)2, 5)).Concat(Enumerable.Repeat((byte)255, 5))
             .Concat(Enumerable.Repeat((byte)4, 5)), status[statusHeader..]);
+    }
+
+    [Fact]
+    public void Chunks_that_are_not_grid_slices_are_appended_after_the_grid_and_survive_a_reopen()
+    {
+        // An adaptive round's chunks: numbered after the grid's, their points counted within the round.
+        using var dir = new RunHarness("");
+        string path = Path.Combine(dir.Root, RunStore.FileName);
+        using (var store = RunStore.Create(path, "hash", "spec", null, Layout))
+        {
+            store.Store([Result(0, 100), Result(4, 400, evaluations: 3, start: 0)], _ => "m");
+            store.Store([Result(5, 500, evaluations: 2, start: 3)], _ => "m");
+        }
+
+        long header = NpyFormat.Header(NpyFormat.Float64, [20]).Length;
+        Assert.Equal(header + (20 + 3 + 2) * sizeof(double), new FileInfo(ArrayFiles.PathOf(dir.Root, "m", "a")).Length);
+        using (var store = RunStore.OpenExisting(path, writer: true))
+        {
+            store.UseArrays(Layout);
+            store.Store([Result(6, 600, evaluations: 4, start: 0)], _ => "m"); // goes after the last stored append
+            var values = new double[4];
+            Assert.True(store.ReadObservable(6, 1, values));
+            Assert.Equal([604.0, 605, 606, 607], values);
+            values = new double[3];
+            Assert.True(store.ReadObservable(4, 0, values));
+            Assert.Equal([400.0, 401, 402], values);
+            Assert.True(store.ReadObservable(0, 0, new double[5]));
+            Assert.Equal([1, 1], store.ReadStatus(5)); // status codes 0 … 4
+        }
+
+        Assert.Equal(header + (20 + 3 + 2 + 4) * sizeof(double), new FileInfo(ArrayFiles.PathOf(dir.Root, "m", "b")).Length);
+        byte[] b = File.ReadAllBytes(ArrayFiles.PathOf(dir.Root, "m", "b"));
+        Assert.Equal([105.0, 106, 107, 108, 109], MemoryMarshal.Cast<byte, double>(b.AsSpan((int)header, 5 * sizeof(double))).ToArray()); // the grid slice in place
     }
 
     [Fact]

@@ -113,9 +113,10 @@ public sealed class ArrayFiles : IDisposable
             throw new RunDirectoryException($"array file '{path}' is damaged: its header is not the .npy header of {descr} {Shape(model)}");
         }
 
-        if (file.Length != length)
+        // Chunks that are not grid slices (adaptive rounds) are appended after the grid, so a file may be longer.
+        if (file.Length < length || (file.Length - header.Length) % itemSize != 0)
         {
-            throw new RunDirectoryException($"array file '{path}' is damaged: {file.Length} bytes, not {length} (truncated or extended)");
+            throw new RunDirectoryException($"array file '{path}' is damaged: {file.Length} bytes, not {length} or more in whole items (truncated)");
         }
 
         return file;

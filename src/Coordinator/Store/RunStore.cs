@@ -41,7 +41,7 @@ public sealed class RunStore : IResultStore, IDisposable
             CREATE TABLE chunks (
                 chunk INTEGER PRIMARY KEY, model TEXT NOT NULL, start INTEGER NOT NULL, count INTEGER NOT NULL,
                 evaluations INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
-                attempts INTEGER NOT NULL, error TEXT, worker TEXT, elapsed_ms REAL, updated TEXT NOT NULL);
+                attempts INTEGER NOT NULL, error TEXT, worker TEXT, elapsed_ms REAL, updated TEXT NOT NULL, offset INTEGER);
             """);
         store.SetMeta("spec_hash", specHash);
         store.SetMeta("spec", specText);
@@ -210,10 +210,10 @@ public sealed class RunStore : IResultStore, IDisposable
         using var transaction = _connection.BeginTransaction();
         using var exists = Command("SELECT 1 FROM chunks WHERE chunk = $chunk AND status = 'done'", ("$chunk", 0L));
         using var ledger = Command("""
-            INSERT OR REPLACE INTO chunks (chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated)
-            VALUES ($chunk, $model, $start, $count, $evaluations, 'done', $attempts, NULL, $worker, $elapsed, $updated)
+            INSERT OR REPLACE INTO chunks (chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated, offset)
+            VALUES ($chunk, $model, $start, $count, $evaluations, 'done', $attempts, NULL, $worker, $elapsed, $updated, $offset)
             """, ("$chunk", 0L), ("$model", ""), ("$start", 0L), ("$count", 0), ("$evaluations", 0), ("$attempts", 0),
-            ("$worker", ""), ("$elapsed", 0.0), ("$updated", ""));
+            ("$worker", ""), ("$elapsed", 0.0), ("$updated", ""), ("$offset", 0L));
         exists.Transaction = ledger.Transaction = transaction;
 
         for (int r = 0; r < results.Count; r++)
@@ -229,15 +229,15 @@ public sealed class RunStore : IResultStore, IDisposable
 
             string model = modelName(item.ModelIndex);
             var layout = arrays.Layout(model) ?? throw new InvalidOperationException($"model '{model}' has no array files in this run");
-            if (result.ObservableCount != layout.Observables.Length || result.Evaluations != (long)item.Count * layout.Inner
-                || item.Start < 0 || item.Start + item.Count > layout.OuterCount)
+            if (result.ObservableCount != layout.Observables.Length || result.Evaluations <= 0)
             {
-                throw new InvalidOperationException($"chunk {item.Chunk} does not fit model '{model}''s arrays " +
-                                                    $"({result.ObservableCount} observables, {result.Evaluations} evaluations from point {item.Start})");
+                throw new InvalidOperationException($"chunk {item.Chunk} does not fit model '{model}''s arrays ({result.ObservableCount} observables)");
             }
 
-            arrays.Write(model, item.Start * layout.Inner,
+            long offset = layout.GridOffset(item.Chunk, item.Start, item.Count, result.Evaluations) ?? Append(model, layout, result.Evaluations);
+            arrays.Write(model, offset,
                 MemoryMarshal.Cast<byte, double>(result.Values.AsSpan(0, result.ValueBytes)), result.Status.AsSpan(0, result.Evaluations));
+            ledger.Parameters["$offset"].Value = offset;
 
             ledger.Parameters["$chunk"].Value = item.Chunk;
             ledger.Parameters["$model"].Value = model;
@@ -255,6 +255,24 @@ public sealed class RunStore : IResultStore, IDisposable
         transaction.Commit();
         return duplicates;
     }
+
+    /// <summary>Where the next chunk that is not a slice of the grid goes (an adaptive round's points):
+    /// after the grid and every such chunk the ledger holds. A slice written there whose row did not
+    /// commit is forgotten with it, and the place is given out again.</summary>
+    private long Append(string model, ModelArrays layout, int evaluations)
+    {
+        if (!_appendEnd.TryGetValue(model, out long end))
+        {
+            using var command = Command("SELECT MAX(offset + evaluations) FROM chunks WHERE status = 'done' AND model = $model AND offset >= $grid",
+                ("$model", model), ("$grid", layout.Evaluations));
+            end = command.ExecuteScalar() is long stored ? stored : layout.Evaluations;
+        }
+
+        _appendEnd[model] = end + evaluations;
+        return end;
+    }
+
+    private readonly Dictionary<string, long> _appendEnd = [];
 
     private ArrayFiles Arrays() => _arrays ?? throw new InvalidOperationException("the run store's array files are not open (UseArrays)");
 
@@ -297,10 +315,10 @@ public sealed class RunStore : IResultStore, IDisposable
             var status = new byte[row.Evaluations];
             for (int o = 0; o < layout.Observables.Length; o++)
             {
-                source.Arrays().ReadObservable(row.Model, o, row.Start * layout.Inner, values.AsSpan(o * row.Evaluations, row.Evaluations));
+                source.Arrays().ReadObservable(row.Model, o, row.Offset, values.AsSpan(o * row.Evaluations, row.Evaluations));
             }
 
-            source.Arrays().ReadStatus(row.Model, row.Start * layout.Inner, status);
+            source.Arrays().ReadStatus(row.Model, row.Offset, status);
             if (done.ContainsKey(row.Chunk))
             {
                 present++;
@@ -308,15 +326,15 @@ public sealed class RunStore : IResultStore, IDisposable
                 var myStatus = new byte[status.Length];
                 for (int o = 0; o < layout.Observables.Length; o++)
                 {
-                    arrays.ReadObservable(row.Model, o, row.Start * layout.Inner, mine.AsSpan(o * row.Evaluations, row.Evaluations));
+                    arrays.ReadObservable(row.Model, o, row.Offset, mine.AsSpan(o * row.Evaluations, row.Evaluations));
                 }
 
-                arrays.ReadStatus(row.Model, row.Start * layout.Inner, myStatus);
+                arrays.ReadStatus(row.Model, row.Offset, myStatus);
                 differing += MemoryMarshal.AsBytes(mine.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(values.AsSpan())) && myStatus.AsSpan().SequenceEqual(status) ? 0 : 1;
                 continue;
             }
 
-            arrays.Write(row.Model, row.Start * layout.Inner, values, status);
+            arrays.Write(row.Model, row.Offset, values, status);
             copied.Add(row.Chunk);
         }
 
@@ -366,7 +384,7 @@ public sealed class RunStore : IResultStore, IDisposable
         }
     }
 
-    private const string LedgerColumns = "chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated";
+    private const string LedgerColumns = "chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated, offset";
 
     private void Attach(string path)
     {
@@ -424,7 +442,7 @@ public sealed class RunStore : IResultStore, IDisposable
                                             $"does not match the {destination.Length} points of observable {observable} asked for");
         }
 
-        Arrays().ReadObservable(row.Model, observable, row.Start * layout.Inner, destination);
+        Arrays().ReadObservable(row.Model, observable, row.Offset, destination);
         return true;
     }
 
@@ -438,27 +456,27 @@ public sealed class RunStore : IResultStore, IDisposable
 
         var layout = SliceLayout(row);
         var status = new byte[row.Evaluations];
-        Arrays().ReadStatus(row.Model, row.Start * layout.Inner, status);
+        Arrays().ReadStatus(row.Model, row.Offset, status);
         int bad = status.AsSpan().IndexOfAnyExceptInRange((byte)0, (byte)(PointStatusNames.All.Count - 1));
         return bad < 0
             ? status
             : throw new RunDirectoryException($"array file '{ArrayFiles.PathOf(RunDirectoryPath, row.Model, ModelArrays.StatusName)}' is damaged: " +
-                                              $"stored chunk {chunk} holds {status[bad]}, no status code, at point {row.Start * layout.Inner + bad}");
+                                              $"stored chunk {chunk} holds {status[bad]}, no status code, at point {row.Offset + bad}");
     }
 
-    /// <summary>A stored chunk's ledger row: where its slices lie.</summary>
-    private sealed record DoneRow(long Chunk, string Model, long Start, int Count, int Evaluations);
+    /// <summary>A stored chunk's ledger row: its slices are evaluations [offset, offset + evaluations) of its model's arrays.</summary>
+    private sealed record DoneRow(long Chunk, string Model, long Start, int Count, int Evaluations, long Offset);
 
     private DoneRow? LoadDoneRow(long chunk)
     {
-        using var command = Command("SELECT chunk, model, start, count, evaluations FROM chunks WHERE chunk = $chunk AND status = 'done'", ("$chunk", chunk));
+        using var command = Command("SELECT chunk, model, start, count, evaluations, offset FROM chunks WHERE chunk = $chunk AND status = 'done'", ("$chunk", chunk));
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadRow(reader) : null;
     }
 
     private Dictionary<long, DoneRow> LoadDoneRows()
     {
-        using var command = Command("SELECT chunk, model, start, count, evaluations FROM chunks WHERE status = 'done'");
+        using var command = Command("SELECT chunk, model, start, count, evaluations, offset FROM chunks WHERE status = 'done'");
         using var reader = command.ExecuteReader();
         var rows = new Dictionary<long, DoneRow>();
         while (reader.Read())
@@ -474,9 +492,9 @@ public sealed class RunStore : IResultStore, IDisposable
     {
         try
         {
-            return new DoneRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4));
+            return new DoneRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt64(5));
         }
-        catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException)
+        catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException or InvalidOperationException)
         {
             throw new RunDirectoryException($"'{_path}' is damaged: a chunk's ledger row does not read ({ex.Message.TrimEnd('.')})");
         }
@@ -486,10 +504,10 @@ public sealed class RunStore : IResultStore, IDisposable
     private ModelArrays SliceLayout(DoneRow row)
     {
         var layout = _arrays?.Layout(row.Model);
-        if (layout is null || row.Start < 0 || row.Count <= 0 || row.Start + row.Count > layout.OuterCount || row.Evaluations != (long)row.Count * layout.Inner)
+        if (layout is null || row.Offset < 0 || row.Evaluations <= 0 || (row.Offset < layout.Evaluations && row.Offset + row.Evaluations > layout.Evaluations))
         {
             throw new RunDirectoryException($"chunk {row.Chunk} in the run store '{_path}' is damaged: its ledger row (model '{row.Model}', " +
-                                            $"points {row.Start} + {row.Count}, {row.Evaluations} evaluations) lies outside the run's arrays");
+                                            $"{row.Evaluations} evaluations from {row.Offset}) lies outside the run's arrays");
         }
 
         return layout;
