@@ -1,6 +1,7 @@
 """Accuracy of the peers against Sweep on the same points: evaluates both peers at the coordinates
 of Sweep's export (every 40th h, all T: 400 000 points) and prints the largest relative difference
-per observable as one JSON line. Usage: compare.py EXPORT.npz"""
+per observable as one JSON line, over the points Sweep computed (status ok: points beyond the
+model's validity, status outside, are NaN in Sweep's export). Usage: compare.py EXPORT.npz"""
 import json
 import sys
 
@@ -19,10 +20,11 @@ def main():
     ours = [d[n][::40] for n in names]
     numba_out = numba_peer.run(h, t)
     numpy_out = [a.reshape(h.size, t.size) for a in numpy_peer.reduced((h[:, None] / t[None, :]).ravel())]
-    report = {"points": int(h.size * t.size)}
+    ok = d["status"][::40] == 0
+    report = {"points": int(h.size * t.size), "compared (status ok)": int(ok.sum())}
     for peer, out in (("numba", numba_out), ("numpy", numpy_out)):
         for n, a, b in zip(names, ours, out):
-            report[f"{peer}_{n}_max_rel"] = float(np.max(np.abs(a - b) / np.abs(a)))
+            report[f"{peer}_{n}_max_rel"] = float(np.max(np.abs(a[ok] - b[ok]) / np.abs(a[ok])))
     print(json.dumps(report))
 
 

@@ -66,6 +66,80 @@ public class CrashRecoveryTests
         AssertSameResults(run, "r", "reference");
     }
 
+    // 5000 chunks of 804 evaluations, two observables: a few seconds with one worker, writing all the while.
+    private const string ManyKillsSpec = """
+        name: kills
+        models: [mtj]
+        axes:
+          h: {log: [1.0e-3, 1.0], n: 40}
+          T: {lin: [0.05, 2.0], n: 25}
+          J_T: {log: [0.05, 0.5], n: 20}
+          S: {values: [50]}
+          alpha_p: {values: [0.05]}
+        bias: {lin: [-6, 6], n: 201, unit: h}
+        observables: [Ns, i]
+        chunk: 4
+        """;
+
+    [Fact]
+    public void Twenty_four_sigkills_at_random_moments_each_resumed_give_bitwise_the_uninterrupted_export()
+    {
+        using var run = new RunHarness(ManyKillsSpec);
+        var random = new Random(16);
+        string directory = run.RunDir("killed");
+        int kills = 0, afterStores = 0;
+        long stored = 0;
+        while (kills < 24)
+        {
+            using var process = RunHarness.Start("run", run.SpecPath, "--output", directory, "-j", "1", "--progress", "json", "--progress-interval", "0.02");
+            long reported = -1; // done_chunks of this process's latest progress line, read as it comes (the pipe never fills)
+            process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is { } line && line.StartsWith('{'))
+                {
+                    Interlocked.Exchange(ref reported, JsonDocument.Parse(line).RootElement.GetProperty("done_chunks").GetInt64());
+                }
+            };
+            process.BeginErrorReadLine();
+            if (kills % 4 == 0)
+            {
+                // Any moment from the start: creating the store and its array files, resuming, storing.
+                Thread.Sleep(random.Next(0, 1500));
+            }
+            else
+            {
+                // Once this process has stored a chunk, within a few milliseconds: mostly mid-batch
+                // (positional writes, fsync, ledger commit).
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (Interlocked.Read(ref reported) <= stored && !process.HasExited && DateTime.UtcNow < deadline)
+                {
+                    Thread.Sleep(2);
+                }
+
+                Thread.Sleep(random.Next(0, 25));
+                afterStores++;
+            }
+
+            process.Kill(); // SIGKILL
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 137, $"kill {kills + 1}: the run was not killed but ended with exit {process.ExitCode}");
+            kills++;
+            if (File.Exists(Path.Combine(directory, "manifest.json")))
+            {
+                long now = RunHarness.Status(directory).GetProperty("done_chunks").GetInt64();
+                Assert.True(now >= stored, $"kill {kills}: {now} chunks stored, fewer than the {stored} before");
+                stored = now;
+            }
+        }
+
+        Assert.InRange(stored, 1, 4999);
+        var (code, _, error) = run.Run("killed");
+        Assert.True(code == 0, error);
+        Assert.Equal(0, run.Run("reference").ExitCode);
+        AssertSameResults(run, "killed", "reference");
+        Assert.Equal(18, afterStores);
+    }
+
     /// <summary>Reads JSON progress lines until at least <paramref name="minimumChunks"/> are stored.</summary>
     private static async Task<long> WaitForProgress(Process process, long minimumChunks)
     {

@@ -136,7 +136,7 @@ public class ShardMergeTests
         using var connection = new SqliteConnection($"Data Source={Path.Combine(runDir, "run.sqlite")};Pooling=False;Mode=ReadOnly");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT c.chunk FROM chunks c JOIN results r ON r.chunk = c.chunk WHERE c.status = 'done' ORDER BY c.chunk";
+        command.CommandText = "SELECT chunk FROM chunks WHERE status = 'done' ORDER BY chunk";
         using var reader = command.ExecuteReader();
         var chunks = new List<long>();
         while (reader.Read())

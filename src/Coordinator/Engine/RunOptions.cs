@@ -23,5 +23,11 @@ public sealed record RunOptions
     /// <summary>Chunks in flight at once, if set; else enough to keep every local worker busy while results are stored.</summary>
     public int? DispatchWindow { get; init; }
 
-    public int Window => DispatchWindow ?? 2 * Workers;
+    /// <summary>Eight chunks per worker: the store makes each batch durable (fsync) before it acknowledges it,
+    /// and the workers must have chunks to compute meanwhile. Measured with two per worker, a cold
+    /// <c>-j 1</c> run of bench/peers waited on fsync for ~40% of its wall time; eight matches a run without
+    /// fsync (docs/BENCHMARKS.md). Costs memory: a result buffer per chunk in flight.</summary>
+    public int Window => DispatchWindow ?? WindowPerWorker * Workers;
+
+    public const int WindowPerWorker = 8;
 }

@@ -6,7 +6,8 @@ using Sweep.Physics.Models;
 namespace Sweep.Coordinator.Store;
 
 /// <summary>
-/// A run directory: <c>manifest.json</c> and <c>run.sqlite</c>. The same spec on the same directory
+/// A run directory: <c>manifest.json</c>, <c>run.sqlite</c> (ledger, metadata, failures) and
+/// <c>arrays/MODEL/OBSERVABLE.npy</c> plus <c>arrays/MODEL/status.npy</c> (the results). The same spec on the same directory
 /// resumes; a different spec is refused unless forced; a directory that is not a run is never touched.
 /// </summary>
 public static class RunDirectory
@@ -27,6 +28,16 @@ public static class RunDirectory
             string? hash = store.GetMeta("spec_hash"), storedShard = store.GetMeta("shard");
             if (hash == plan.SpecHash && storedShard == shard?.ToString())
             {
+                try
+                {
+                    store.UseArrays(ArrayLayout.From(plan));
+                }
+                catch
+                {
+                    store.Dispose();
+                    throw;
+                }
+
                 resumed = true;
                 store.ClearFailures();
                 // Same plan: keep the spec's latest text, so that presentation (its figures, comments) follows edits.
@@ -49,6 +60,11 @@ public static class RunDirectory
             {
                 File.Delete(Path.Combine(directory, file));
             }
+
+            if (Directory.Exists(Path.Combine(directory, ArrayFiles.DirectoryName)))
+            {
+                Directory.Delete(Path.Combine(directory, ArrayFiles.DirectoryName), recursive: true);
+            }
         }
         else if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
         {
@@ -56,7 +72,7 @@ public static class RunDirectory
         }
 
         Directory.CreateDirectory(directory);
-        var created = RunStore.Create(database, plan.SpecHash, plan.Spec.SourceText, chunkOverride);
+        var created = RunStore.Create(database, plan.SpecHash, plan.Spec.SourceText, chunkOverride, ArrayLayout.From(plan));
         created.SetMeta("run_id", Guid.NewGuid().ToString("N")[..16]); // names the run's broker queues
         if (shard is not null)
         {

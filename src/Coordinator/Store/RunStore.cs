@@ -3,26 +3,37 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Sweep.Engine.Messages;
+using Sweep.Physics.Models;
 
 namespace Sweep.Coordinator.Store;
 
 /// <summary>
-/// The run's SQLite database (WAL): the chunk ledger and the results, one row per chunk with the
-/// selected observables packed as little-endian float64 (observable-major) and one status byte
-/// per evaluation. A chunk's ledger row and its results are written in one transaction, so a
-/// killed process leaves each chunk either fully stored or absent, never half.
+/// A run's store: the results in <see cref="ArrayFiles"/> (one preallocated .npy per model and
+/// observable, plus status), and the SQLite database (WAL) with the chunk ledger, metadata and
+/// failures. A chunk's slices are written at their offset and made durable (fsync) before its
+/// ledger row commits, so a killed process — or a lost power supply — leaves each chunk either
+/// fully stored or not stored (its slice may hold anything; the ledger says it is absent and a
+/// resume writes it again), never half.
 /// </summary>
 public sealed class RunStore : IResultStore, IDisposable
 {
     public const string FileName = "run.sqlite";
 
+    /// <summary>The meta key holding the <see cref="ArrayLayout"/>; set once the array files exist.</summary>
+    private const string ArraysKey = "arrays";
+
     private readonly SqliteConnection _connection;
+    private readonly string _path;
     private WalCheckpointer? _checkpointer;
+    private ArrayFiles? _arrays;
     private bool _disposed;
 
-    private RunStore(SqliteConnection connection) => _connection = connection;
+    private RunStore(SqliteConnection connection, string path) => (_connection, _path) = (connection, path);
 
-    public static RunStore Create(string path, string specHash, string specText, int? chunkOverride)
+    private string RunDirectoryPath => Path.GetDirectoryName(Path.GetFullPath(_path))!;
+
+    /// <summary>Creates the database at <paramref name="path"/> and, next to it, the array files of <paramref name="layout"/>.</summary>
+    public static RunStore Create(string path, string specHash, string specText, int? chunkOverride, ArrayLayout layout)
     {
         var store = Open(path, writer: true);
         store.Execute("""
@@ -30,8 +41,7 @@ public sealed class RunStore : IResultStore, IDisposable
             CREATE TABLE chunks (
                 chunk INTEGER PRIMARY KEY, model TEXT NOT NULL, start INTEGER NOT NULL, count INTEGER NOT NULL,
                 evaluations INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
-                attempts INTEGER NOT NULL, error TEXT, worker TEXT, elapsed_ms REAL, updated TEXT NOT NULL);
-            CREATE TABLE results (chunk INTEGER PRIMARY KEY, observables BLOB NOT NULL, status BLOB NOT NULL);
+                attempts INTEGER NOT NULL, error TEXT, worker TEXT, elapsed_ms REAL, updated TEXT NOT NULL, offset INTEGER);
             """);
         store.SetMeta("spec_hash", specHash);
         store.SetMeta("spec", specText);
@@ -40,7 +50,30 @@ public sealed class RunStore : IResultStore, IDisposable
             store.SetMeta("chunk_override", chunk.ToString(CultureInfo.InvariantCulture));
         }
 
+        store.UseArrays(layout);
         return store;
+    }
+
+    /// <summary>Opens the array files of <paramref name="layout"/> for writing, creating them first if
+    /// this store has none yet (a new run, or one killed while creating them: no chunk can be stored
+    /// then). Array files of another layout are refused.</summary>
+    public void UseArrays(ArrayLayout layout)
+    {
+        if (GetMeta(ArraysKey) is { } recorded)
+        {
+            if (!ArrayLayout.Parse(recorded, _path).SameAs(layout))
+            {
+                throw new RunDirectoryException($"'{_path}' is damaged: its array layout differs from the one its spec implies");
+            }
+        }
+        else
+        {
+            ArrayFiles.Create(RunDirectoryPath, layout);
+            SetMeta(ArraysKey, layout.ToJson()); // after the files are complete and durable
+        }
+
+        _arrays?.Dispose();
+        _arrays = ArrayFiles.Open(RunDirectoryPath, layout, writable: true);
     }
 
     /// <summary>Opens (or creates) the database. The one writer of a run passes <paramref name="writer"/>:
@@ -50,8 +83,8 @@ public sealed class RunStore : IResultStore, IDisposable
         string connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
         var connection = new SqliteConnection(connectionString);
         connection.Open();
-        var store = new RunStore(connection);
-        // Large pages suit megabyte blobs; WAL keeps readers (status, export) off the writer's back;
+        var store = new RunStore(connection, path);
+        // 64 KiB pages (from when results were blobs; a batch's ledger rows still fit one); WAL keeps readers (status, export) off the writer's back;
         // NORMAL sync loses nothing on a process kill (only on power loss: the last commits).
         store.Execute("PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;");
         if (writer)
@@ -79,13 +112,18 @@ public sealed class RunStore : IResultStore, IDisposable
         reader.Dispose();
         try
         {
-            return Open(path, writer: true);
+            return Open(path, writer: true); // its arrays are opened by UseArrays, with the plan's layout
         }
         catch (SqliteException ex)
         {
             throw Damaged(path, ex);
         }
     }
+
+    /// <summary>The message for a run directory written by a sweep that kept results inside run.sqlite.</summary>
+    private static RunDirectoryException OldFormat(string path) =>
+        new($"'{path}' holds results in the SQLite format of sweep versions before the array-file store; this version " +
+            "reads only run directories with arrays/*.npy: export it with the version named in its manifest.json, or run the spec again");
 
     private static RunStore OpenChecked(string path)
     {
@@ -94,13 +132,26 @@ public sealed class RunStore : IResultStore, IDisposable
         {
             var builder = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadOnly };
             var connection = new SqliteConnection(builder.ToString());
-            store = new RunStore(connection);
+            store = new RunStore(connection, path);
             connection.Open();
             store.Execute("PRAGMA busy_timeout = 10000;");
-            using var tables = store.Command("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'chunks', 'results')");
-            if ((long)tables.ExecuteScalar()! != 3 || store.GetMeta("spec_hash") is null)
+            if (store.Count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'results'") != 0)
+            {
+                throw OldFormat(path);
+            }
+
+            if (store.Count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'chunks')") != 2 || store.GetMeta("spec_hash") is null)
             {
                 throw new RunDirectoryException($"'{path}' is not a sweep run store (its tables or spec hash are missing)");
+            }
+
+            if (store.GetMeta(ArraysKey) is { } layout)
+            {
+                store._arrays = ArrayFiles.Open(store.RunDirectoryPath, ArrayLayout.Parse(layout, path), writable: false);
+            }
+            else if (store.Count("SELECT count(*) FROM chunks WHERE status = 'done'") != 0)
+            {
+                throw new RunDirectoryException($"'{path}' is damaged: it records stored chunks but no array files");
             }
 
             return store;
@@ -110,6 +161,12 @@ public sealed class RunStore : IResultStore, IDisposable
             store?.Dispose();
             throw ex as RunDirectoryException ?? Damaged(path, (SqliteException)ex);
         }
+    }
+
+    private long Count(string sql)
+    {
+        using var command = Command(sql);
+        return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>The error for a store SQLite cannot read: it names the file and leaves it as it is.</summary>
@@ -143,21 +200,21 @@ public sealed class RunStore : IResultStore, IDisposable
         return done;
     }
 
-    /// <summary>Stores results in one transaction; returns, per result, whether it was a duplicate
-    /// (its chunk already stored), in which case it was dropped.</summary>
+    /// <summary>Stores results: writes each new chunk's slices into the array files, makes them durable,
+    /// then commits the chunks' ledger rows in one transaction. Returns, per result, whether it was a
+    /// duplicate (its chunk already stored), in which case it was dropped.</summary>
     public bool[] Store(IReadOnlyList<ChunkResult> results, Func<int, string> modelName)
     {
+        var arrays = Arrays();
         var duplicates = new bool[results.Count];
         using var transaction = _connection.BeginTransaction();
         using var exists = Command("SELECT 1 FROM chunks WHERE chunk = $chunk AND status = 'done'", ("$chunk", 0L));
-        using var insert = Command("INSERT OR REPLACE INTO results (chunk, observables, status) VALUES ($chunk, $values, $status)",
-            ("$chunk", 0L), ("$values", Array.Empty<byte>()), ("$status", Array.Empty<byte>()));
         using var ledger = Command("""
-            INSERT OR REPLACE INTO chunks (chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated)
-            VALUES ($chunk, $model, $start, $count, $evaluations, 'done', $attempts, NULL, $worker, $elapsed, $updated)
+            INSERT OR REPLACE INTO chunks (chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated, offset)
+            VALUES ($chunk, $model, $start, $count, $evaluations, 'done', $attempts, NULL, $worker, $elapsed, $updated, $offset)
             """, ("$chunk", 0L), ("$model", ""), ("$start", 0L), ("$count", 0), ("$evaluations", 0), ("$attempts", 0),
-            ("$worker", ""), ("$elapsed", 0.0), ("$updated", ""));
-        exists.Transaction = insert.Transaction = ledger.Transaction = transaction;
+            ("$worker", ""), ("$elapsed", 0.0), ("$updated", ""), ("$offset", 0L));
+        exists.Transaction = ledger.Transaction = transaction;
 
         for (int r = 0; r < results.Count; r++)
         {
@@ -170,14 +227,20 @@ public sealed class RunStore : IResultStore, IDisposable
                 continue;
             }
 
-            insert.Parameters["$chunk"].Value = item.Chunk;
-            insert.Parameters["$values"].Value = result.Values;
-            insert.Parameters["$values"].Size = result.ValueBytes;
-            insert.Parameters["$status"].Value = result.Status;
-            insert.ExecuteNonQuery();
+            string model = modelName(item.ModelIndex);
+            var layout = arrays.Layout(model) ?? throw new InvalidOperationException($"model '{model}' has no array files in this run");
+            if (result.ObservableCount != layout.Observables.Length || result.Evaluations <= 0)
+            {
+                throw new InvalidOperationException($"chunk {item.Chunk} does not fit model '{model}''s arrays ({result.ObservableCount} observables)");
+            }
+
+            long offset = layout.GridOffset(item.Chunk, item.Start, item.Count, result.Evaluations) ?? Append(model, layout, result.Evaluations);
+            arrays.Write(model, offset,
+                MemoryMarshal.Cast<byte, double>(result.Values.AsSpan(0, result.ValueBytes)), result.Status.AsSpan(0, result.Evaluations));
+            ledger.Parameters["$offset"].Value = offset;
 
             ledger.Parameters["$chunk"].Value = item.Chunk;
-            ledger.Parameters["$model"].Value = modelName(item.ModelIndex);
+            ledger.Parameters["$model"].Value = model;
             ledger.Parameters["$start"].Value = item.Start;
             ledger.Parameters["$count"].Value = item.Count;
             ledger.Parameters["$evaluations"].Value = result.Evaluations;
@@ -188,9 +251,30 @@ public sealed class RunStore : IResultStore, IDisposable
             ledger.ExecuteNonQuery();
         }
 
+        arrays.Flush(); // the slices are durable before the rows that say so commit
         transaction.Commit();
         return duplicates;
     }
+
+    /// <summary>Where the next chunk that is not a slice of the grid goes (an adaptive round's points):
+    /// after the grid and every such chunk the ledger holds. A slice written there whose row did not
+    /// commit is forgotten with it, and the place is given out again.</summary>
+    private long Append(string model, ModelArrays layout, int evaluations)
+    {
+        if (!_appendEnd.TryGetValue(model, out long end))
+        {
+            using var command = Command("SELECT MAX(offset + evaluations) FROM chunks WHERE status = 'done' AND model = $model AND offset >= $grid",
+                ("$model", model), ("$grid", layout.Evaluations));
+            end = command.ExecuteScalar() is long stored ? stored : layout.Evaluations;
+        }
+
+        _appendEnd[model] = end + evaluations;
+        return end;
+    }
+
+    private readonly Dictionary<string, long> _appendEnd = [];
+
+    private ArrayFiles Arrays() => _arrays ?? throw new InvalidOperationException("the run store's array files are not open (UseArrays)");
 
     /// <summary>Records a chunk that failed every attempt (unless it was stored meanwhile).</summary>
     public void RecordFailure(long chunk, string model, long start, int count, int attempts, string error)
@@ -205,33 +289,75 @@ public sealed class RunStore : IResultStore, IDisposable
     }
 
     /// <summary>
-    /// Copies, in one transaction, every chunk stored in the run database at <paramref name="path"/>
-    /// that this store lacks (its results and ledger row; a failure recorded here is replaced).
-    /// Chunks both hold are kept as they are here and counted, and compared: results are
-    /// deterministic, so chunks that differ mean the inputs were computed by different programs.
+    /// Copies every chunk stored in the run at <paramref name="path"/> (its database; the array files
+    /// beside it) that this store lacks: its slices first, made durable, then in one transaction the
+    /// ledger rows (a failure recorded here is replaced). Chunks both hold are kept as they are here
+    /// and counted, and compared: results are deterministic, so chunks that differ mean the inputs
+    /// were computed by different programs.
     /// </summary>
     public MergeCounts MergeStored(string path)
     {
+        var arrays = Arrays();
+        using var source = OpenExisting(path);
+        var done = LoadDoneRows();
+        long present = 0, differing = 0;
+        var copied = new List<long>();
+        foreach (var row in source.LoadDoneRows().Values)
+        {
+            var layout = source.SliceLayout(row);
+            if (arrays.Layout(row.Model) is not { } here || !here.Shape.SequenceEqual(layout.Shape)
+                || !here.Observables.SequenceEqual(layout.Observables))
+            {
+                throw new RunDirectoryException($"'{path}' holds model '{row.Model}' with arrays unlike this run's");
+            }
+
+            var values = new double[layout.Observables.Length * row.Evaluations];
+            var status = new byte[row.Evaluations];
+            for (int o = 0; o < layout.Observables.Length; o++)
+            {
+                source.Arrays().ReadObservable(row.Model, o, row.Offset, values.AsSpan(o * row.Evaluations, row.Evaluations));
+            }
+
+            source.Arrays().ReadStatus(row.Model, row.Offset, status);
+            if (done.ContainsKey(row.Chunk))
+            {
+                present++;
+                var mine = new double[values.Length];
+                var myStatus = new byte[status.Length];
+                for (int o = 0; o < layout.Observables.Length; o++)
+                {
+                    arrays.ReadObservable(row.Model, o, row.Offset, mine.AsSpan(o * row.Evaluations, row.Evaluations));
+                }
+
+                arrays.ReadStatus(row.Model, row.Offset, myStatus);
+                differing += MemoryMarshal.AsBytes(mine.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(values.AsSpan())) && myStatus.AsSpan().SequenceEqual(status) ? 0 : 1;
+                continue;
+            }
+
+            arrays.Write(row.Model, row.Offset, values, status);
+            copied.Add(row.Chunk);
+        }
+
+        arrays.Flush();
         Attach(path);
         try
         {
             using var transaction = _connection.BeginTransaction();
-            long present = Scalar(transaction, """
-                SELECT COUNT(*) FROM source.chunks s JOIN main.chunks m ON m.chunk = s.chunk AND m.status = 'done' WHERE s.status = 'done'
-                """);
-            long differing = Scalar(transaction, """
-                SELECT COUNT(*) FROM source.results s JOIN source.chunks c ON c.chunk = s.chunk AND c.status = 'done'
-                JOIN main.results m ON m.chunk = s.chunk WHERE s.observables <> m.observables OR s.status <> m.status
-                """);
-            Execute(transaction, """
-                DELETE FROM main.chunks WHERE status = 'failed' AND chunk IN (SELECT chunk FROM source.chunks WHERE status = 'done');
-                INSERT INTO main.results (chunk, observables, status)
-                    SELECT r.chunk, r.observables, r.status FROM source.results r JOIN source.chunks c ON c.chunk = r.chunk AND c.status = 'done'
-                    WHERE r.chunk NOT IN (SELECT chunk FROM main.chunks);
-                """);
+            Execute(transaction, "CREATE TEMP TABLE IF NOT EXISTS merged (chunk INTEGER PRIMARY KEY); DELETE FROM merged;");
+            using (var insert = Command("INSERT INTO merged (chunk) VALUES ($chunk)", ("$chunk", 0L)))
+            {
+                insert.Transaction = transaction;
+                foreach (long chunk in copied)
+                {
+                    insert.Parameters["$chunk"].Value = chunk;
+                    insert.ExecuteNonQuery();
+                }
+            }
+
+            Execute(transaction, "DELETE FROM main.chunks WHERE status = 'failed' AND chunk IN (SELECT chunk FROM merged)");
             long added = Execute(transaction, $"""
                 INSERT INTO main.chunks ({LedgerColumns}) SELECT {LedgerColumns} FROM source.chunks
-                    WHERE status = 'done' AND chunk NOT IN (SELECT chunk FROM main.chunks)
+                    WHERE status = 'done' AND chunk IN (SELECT chunk FROM merged)
                 """);
             transaction.Commit();
             return new MergeCounts(added, present, differing);
@@ -258,20 +384,12 @@ public sealed class RunStore : IResultStore, IDisposable
         }
     }
 
-    private const string LedgerColumns = "chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated";
+    private const string LedgerColumns = "chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated, offset";
 
     private void Attach(string path)
     {
         using var command = Command("ATTACH DATABASE $path AS source", ("$path", path));
         command.ExecuteNonQuery();
-    }
-
-    private long Scalar(SqliteTransaction transaction, string sql)
-    {
-        using var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
     }
 
     private int Execute(SqliteTransaction transaction, string sql)
@@ -312,37 +430,87 @@ public sealed class RunStore : IResultStore, IDisposable
     /// <paramref name="destination"/> (its length = the chunk's evaluations). False if not stored.</summary>
     public bool ReadObservable(long chunk, int observable, Span<double> destination)
     {
-        using var command = Command("SELECT rowid, typeof(observables) FROM results WHERE chunk = $chunk", ("$chunk", chunk));
-        using var row = command.ExecuteReader();
-        if (!row.Read())
+        if (LoadDoneRow(chunk) is not { } row)
         {
             return false;
         }
 
-        long rowid = row.GetInt64(0);
-        if (row.GetString(1) != "blob")
+        var layout = SliceLayout(row);
+        if (destination.Length != row.Evaluations || observable < 0 || observable >= layout.Observables.Length)
         {
-            // SQLite reads a row whose overflow pages were cut off (a truncated file) as NULL.
-            throw new RunDirectoryException($"chunk {chunk} in the run store is damaged: its results read as {row.GetString(1)}");
+            throw new RunDirectoryException($"chunk {chunk} in the run store is damaged: its ledger row ({row.Evaluations} evaluations) " +
+                                            $"does not match the {destination.Length} points of observable {observable} asked for");
         }
 
-        using var blob = new SqliteBlob(_connection, "results", "observables", rowid, readOnly: true);
-        long slice = (long)destination.Length * sizeof(double), offset = observable * slice;
-        if (slice == 0 || blob.Length % slice != 0 || offset + slice > blob.Length)
-        {
-            throw new RunDirectoryException($"chunk {chunk} in the run store is damaged: {blob.Length} bytes of results, not whole observables of {destination.Length} points");
-        }
-
-        blob.Seek(offset, SeekOrigin.Begin);
-        blob.ReadExactly(MemoryMarshal.AsBytes(destination));
+        Arrays().ReadObservable(row.Model, observable, row.Offset, destination);
         return true;
     }
 
     /// <summary>Status bytes of a stored chunk, or null.</summary>
     public byte[]? ReadStatus(long chunk)
     {
-        using var command = Command("SELECT status FROM results WHERE chunk = $chunk", ("$chunk", chunk));
-        return command.ExecuteScalar() as byte[];
+        if (LoadDoneRow(chunk) is not { } row)
+        {
+            return null;
+        }
+
+        var layout = SliceLayout(row);
+        var status = new byte[row.Evaluations];
+        Arrays().ReadStatus(row.Model, row.Offset, status);
+        int bad = status.AsSpan().IndexOfAnyExceptInRange((byte)0, (byte)(PointStatusNames.All.Count - 1));
+        return bad < 0
+            ? status
+            : throw new RunDirectoryException($"array file '{ArrayFiles.PathOf(RunDirectoryPath, row.Model, ModelArrays.StatusName)}' is damaged: " +
+                                              $"stored chunk {chunk} holds {status[bad]}, no status code, at point {row.Offset + bad}");
+    }
+
+    /// <summary>A stored chunk's ledger row: its slices are evaluations [offset, offset + evaluations) of its model's arrays.</summary>
+    private sealed record DoneRow(long Chunk, string Model, long Start, int Count, int Evaluations, long Offset);
+
+    private DoneRow? LoadDoneRow(long chunk)
+    {
+        using var command = Command("SELECT chunk, model, start, count, evaluations, offset FROM chunks WHERE chunk = $chunk AND status = 'done'", ("$chunk", chunk));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadRow(reader) : null;
+    }
+
+    private Dictionary<long, DoneRow> LoadDoneRows()
+    {
+        using var command = Command("SELECT chunk, model, start, count, evaluations, offset FROM chunks WHERE status = 'done'");
+        using var reader = command.ExecuteReader();
+        var rows = new Dictionary<long, DoneRow>();
+        while (reader.Read())
+        {
+            var row = ReadRow(reader);
+            rows[row.Chunk] = row;
+        }
+
+        return rows;
+    }
+
+    private DoneRow ReadRow(SqliteDataReader reader)
+    {
+        try
+        {
+            return new DoneRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt64(5));
+        }
+        catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException or InvalidOperationException)
+        {
+            throw new RunDirectoryException($"'{_path}' is damaged: a chunk's ledger row does not read ({ex.Message.TrimEnd('.')})");
+        }
+    }
+
+    /// <summary>The arrays a stored chunk's row points into, checked to hold its slice.</summary>
+    private ModelArrays SliceLayout(DoneRow row)
+    {
+        var layout = _arrays?.Layout(row.Model);
+        if (layout is null || row.Offset < 0 || row.Evaluations <= 0 || (row.Offset < layout.Evaluations && row.Offset + row.Evaluations > layout.Evaluations))
+        {
+            throw new RunDirectoryException($"chunk {row.Chunk} in the run store '{_path}' is damaged: its ledger row (model '{row.Model}', " +
+                                            $"{row.Evaluations} evaluations from {row.Offset}) lies outside the run's arrays");
+        }
+
+        return layout;
     }
 
     /// <summary>Stops background checkpoints, folds the whole WAL into the database and closes (once).</summary>
@@ -364,6 +532,7 @@ public sealed class RunStore : IResultStore, IDisposable
         }
         finally
         {
+            _arrays?.Dispose();
             _connection.Dispose(); // also when a damaged store fails its checkpoint
         }
     }

@@ -15,7 +15,7 @@ public sealed class AggregatorActorTests : ActorTestKit, IDisposable
     public void A_duplicate_result_is_dropped_and_reported_as_such_and_the_stored_values_are_the_first()
     {
         var plan = SmallPlan();
-        using var store = RunStore.Create(Path.Combine(_directory, RunStore.FileName), plan.SpecHash, plan.Spec.SourceText, null);
+        using var store = RunStore.Create(Path.Combine(_directory, RunStore.FileName), plan.SpecHash, plan.Spec.SourceText, null, ArrayLayout.From(plan));
         var coordinator = CreateTestProbe();
         var committed = new List<long>();
         var aggregator = Sys.ActorOf(AggregatorActor.Props(plan, store, coordinator, stored: r => committed.Add(r.Item.Chunk)));

@@ -7,7 +7,8 @@ namespace Sweep.Cli.Tests.Fuzz;
 
 /// <summary>
 /// Damages a real run directory (truncated, overwritten or zeroed bytes of run.sqlite; a broken,
-/// truncated or missing manifest.json; a garbage WAL) and runs <c>status</c>, <c>export</c>, a
+/// truncated or missing manifest.json; a garbage WAL; array files truncated, extended, missing or
+/// with random bytes in their header or data) and runs <c>status</c>, <c>export</c>, a
 /// resume and <c>merge</c> on it. The property: exit 0 or 65 (a clear one-line error), never 70 or a
 /// crash, and a command that fails never changes a byte of what was there.
 /// </summary>
@@ -43,7 +44,10 @@ public class RunDirectoryFuzzTests(ITestOutputHelper output)
             ("resume", d => ["run", run.SpecPath, "--output", d, "--progress", "none", "-j", "1"]),
             ("merge", d => ["merge", d + "-merged", d]),
         };
-        var cases = Damages(new FileInfo(Path.Combine(pristine, "run.sqlite")).Length).Sample(Cases, new Rnd(2024), 30);
+        var arrays = Directory.GetFiles(Path.Combine(pristine, "arrays"), "*.npy", SearchOption.AllDirectories)
+            .Select(f => (Path.GetRelativePath(pristine, f), new FileInfo(f).Length)).Order().ToArray();
+        var cases = Gen.Frequency((3, Damages(new FileInfo(Path.Combine(pristine, "run.sqlite")).Length)), (2, ArrayDamages(arrays)))
+            .Sample(Cases, new Rnd(2024), 30);
         var outcomes = new Dictionary<string, int>();
         var failures = new List<string>();
         int index = 0;
@@ -124,6 +128,23 @@ public class RunDirectoryFuzzTests(ITestOutputHelper output)
             Gen.Constant(new Damage("manifest.json missing", d => File.Delete(manifest(d)))));
     }
 
+    /// <summary>Damage to one of the array files (<c>arrays/MODEL/NAME.npy</c>, given with their lengths).</summary>
+    private static Gen<Damage> ArrayDamages((string Path, long Length)[] files) =>
+        from file in Gen.Elements(files)
+        from damage in Gen.OneOf(
+            Gen.Choose(0, (int)file.Length - 1).Select(n => new Damage($"{file.Path} truncated to {n}", d => Truncate(Path.Combine(d, file.Path), n))),
+            from offset in Gen.Choose(0, (int)file.Length - 1)
+            from count in Gen.Choose(1, 16)
+            from seed in Gen.Choose(0, 1 << 30)
+            select new Damage($"{file.Path}: {count} random bytes at {offset}", d => Overwrite(Path.Combine(d, file.Path), offset, RandomBytes(count, seed))),
+            from offset in Gen.Choose(0, 127)
+            from value in Gen.Choose(0, 255)
+            select new Damage($"{file.Path} header byte {offset} = {value}", d => Overwrite(Path.Combine(d, file.Path), offset, [(byte)value])),
+            Gen.Choose(1, 100).Select(n => new Damage($"{file.Path} extended by {n} bytes", d => Overwrite(Path.Combine(d, file.Path), file.Length, new byte[n]))),
+            Gen.Constant(new Damage($"{file.Path} missing", d => File.Delete(Path.Combine(d, file.Path)))),
+            Gen.Constant(new Damage($"{file.Path} empty", d => File.WriteAllBytes(Path.Combine(d, file.Path), []))))
+        select damage;
+
     private static void Truncate(string path, long length)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
@@ -147,9 +168,11 @@ public class RunDirectoryFuzzTests(ITestOutputHelper output)
     private static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
-        foreach (string file in Directory.GetFiles(from))
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
         {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+            string copy = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
         }
     }
 
@@ -169,9 +192,9 @@ public class RunDirectoryFuzzTests(ITestOutputHelper output)
     /// <summary>The run's own files and their hashes (SQLite's -shm index is a cache, not content, and
     /// an empty -wal, which a reader may create, is the same as none).</summary>
     private static Dictionary<string, string> Snapshot(string directory) =>
-        Directory.GetFiles(directory)
+        Directory.GetFiles(directory, "*", SearchOption.AllDirectories)
             .Where(f => !f.EndsWith("-shm", StringComparison.Ordinal) && !(f.EndsWith("-wal", StringComparison.Ordinal) && new FileInfo(f).Length == 0))
-            .ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+            .ToDictionary(f => Path.GetRelativePath(directory, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
     private static bool Same(Dictionary<string, string> a, Dictionary<string, string> b) =>
         a.Count == b.Count && a.All(e => b.TryGetValue(e.Key, out string? h) && h == e.Value);
