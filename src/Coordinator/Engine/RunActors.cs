@@ -30,15 +30,16 @@ public sealed class RunActors : IAsyncDisposable
 
     /// <param name="workers">The work side, given the coordinator and the aggregator.</param>
     /// <param name="stored">Told about each result once it is committed.</param>
+    /// <param name="name">The supervisor's actor name (a cluster coordinator's run is at a well-known path), else generated.</param>
     public static async Task<RunActors> StartAsync(ActorSystem system, SweepPlan plan, string runId, RunStore store, RunOptions options,
-        RunCounters counters, Func<IActorRef, IActorRef, Props> workers, Action<ChunkResult>? stored = null)
+        RunCounters counters, Func<IActorRef, IActorRef, Props> workers, Action<ChunkResult>? stored = null, string? name = null)
     {
         var skip = store.LoadDone(plan.TotalChunks);
         options.Shard?.ExcludeOthers(skip);
         var ready = new TaskCompletionSource<CoordinatorReady>(TaskCreationOptions.RunContinuationsAsynchronously);
         var completed = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var coordinator = CoordinatorActor.Props(plan, runId, skip, AggregatorActor.Props(plan, store, stored: stored), options, counters);
-        var supervisor = system.ActorOf(RunSupervisorActor.Props(coordinator, workers, ready, completed));
+        var supervisor = system.ActorOf(RunSupervisorActor.Props(coordinator, workers, ready, completed), name);
         if (await Task.WhenAny(ready.Task, completed.Task) == completed.Task)
         {
             await supervisor.GracefulStop(StopTimeout);

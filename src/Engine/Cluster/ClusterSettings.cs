@@ -1,0 +1,60 @@
+using Akka.Configuration;
+
+namespace Sweep.Engine.Cluster;
+
+/// <summary>
+/// A node of the sweep cluster: its remoting, its role (<see cref="CoordinatorRole"/> or
+/// <see cref="WorkerRole"/>) and the seed nodes it joins (a coordinator without seeds is its own seed).
+/// <see cref="ToConfig"/> composes the cluster, failure-detector and split-brain-resolver settings that
+/// docs/ENGINE.md ("Cluster") explains and measures.
+/// </summary>
+public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IReadOnlyList<HostPort> Seeds)
+{
+    public const string SystemName = "sweep";
+    public const string CoordinatorRole = "coordinator";
+    public const string WorkerRole = "worker";
+
+    /// <summary>A node that has not joined any seed by then gives up (exit 69).</summary>
+    public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>The seed addresses, the node's own when it has none.</summary>
+    public IReadOnlyList<string> SeedAddresses =>
+        (Seeds.Count > 0 ? Seeds : [new HostPort(Remoting.AdvertisedHost, Remoting.Listen.Port)]).Select(Address).ToList();
+
+    public static string Address(HostPort node) => $"akka.tcp://{SystemName}@{node}";
+
+    public Config ToConfig() => ConfigurationFactory.ParseString($$"""
+        akka {
+          actor.provider = cluster
+          remote.log-remote-lifecycle-events = off
+          cluster {
+            roles = ["{{Role}}"]
+            seed-nodes = [{{string.Join(", ", SeedAddresses.Select(a => $"\"{a}\""))}}]
+            # Garbage on the port, a node going away: one line each, not a stream of info messages.
+            log-info = off
+            shutdown-after-unsuccessful-join-seed-nodes = {{JoinTimeout.TotalSeconds}}s
+            # A restarted worker whose previous incarnation is not yet removed tries again soon.
+            retry-unsuccessful-join-after = 2s
+            run-coordinated-shutdown-when-down = on
+            # Measured on a loaded 2-core machine (docs/ENGINE.md, "Cluster"): no false alarms under full load,
+            # a killed node removed ~6 s after its death.
+            failure-detector {
+              heartbeat-interval = 500ms
+              acceptable-heartbeat-pause = 3s
+              threshold = 10
+            }
+            downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+            split-brain-resolver {
+              active-strategy = keep-oldest
+              stable-after = 2s
+              # The oldest coordinator (the cluster's first node) always survives; nodes cut off from it down
+              # themselves, and a worker then re-joins the seeds as a new incarnation (WorkerNode).
+              keep-oldest {
+                down-if-alone = off
+                role = "{{CoordinatorRole}}"
+              }
+            }
+          }
+        }
+        """).WithFallback(Remoting.ToConfig());
+}
