@@ -37,9 +37,9 @@ public static class WorkerCommand
 
             var settings = cluster.Resolve(parse);
             var metricsAddress = metrics.Resolve(parse);
-            if (settings.Remoting.Insecure)
+            if (settings.Remoting.InsecureWarning is { } warning)
             {
-                log.WriteLine($"sweep-worker: {RemotingSettings.InsecureWarning}");
+                log.WriteLine($"sweep-worker: {warning}");
             }
 
             using var stop = new CancellationTokenSource();

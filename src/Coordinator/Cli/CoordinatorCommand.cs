@@ -31,9 +31,9 @@ public static class CoordinatorCommand
             }
 
             var settings = cluster.Resolve(parse);
-            if (settings.Remoting.Insecure)
+            if (settings.Remoting.InsecureWarning is { } warning)
             {
-                io.Error.WriteLine($"sweep: {RemotingSettings.InsecureWarning}");
+                io.Error.WriteLine($"sweep: {warning}");
             }
 
             var options = new RunOptions { Workers = 0, DispatchWindow = parse.GetValue(window), MaxAttempts = run.MaxAttempts(parse) };

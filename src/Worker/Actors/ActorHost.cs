@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,13 +26,15 @@ public sealed class ActorHost : IAsyncDisposable
 
     public ActorSystem System { get; }
 
-    public static async Task<ActorHost> StartAsync(string name, CancellationToken cancel = default, Config? cluster = null)
+    /// <param name="cluster">A cluster node's configuration (<see cref="Engine.Cluster.ClusterSettings.ToConfig"/>); null: no remoting.</param>
+    /// <param name="tls">The remoting certificate (<see cref="Engine.Cluster.RemotingSettings.TlsSetup"/>), if TLS is on.</param>
+    public static async Task<ActorHost> StartAsync(string name, CancellationToken cancel = default, Config? cluster = null, Setup? tls = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Signals belong to the run (Ctrl+C lets the chunks in flight finish and closes the store cleanly),
         // not to the generic host, whose console lifetime would stop the actors at the first SIGINT.
         builder.Services.AddSingleton<IHostLifetime, RunOwnedLifetime>();
-        builder.Services.AddAkka(name, akka => akka
+        builder.Services.AddAkka(name, akka => (tls is null ? akka : akka.AddSetup(tls))
             .AddHocon(cluster is null ? SweepActorConfig.Hocon : cluster.WithFallback(SweepActorConfig.Hocon), HoconAddMode.Prepend)
             .ConfigureLoggers(loggers =>
             {
