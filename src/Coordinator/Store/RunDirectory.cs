@@ -56,7 +56,7 @@ public static class RunDirectory
 
         Directory.CreateDirectory(directory);
         var created = RunStore.Create(database, plan.SpecHash, plan.Spec.SourceText, chunkOverride);
-        created.SetMeta("run_id", Guid.NewGuid().ToString("N")[..16]); // names the run's broker queues
+        created.SetMeta("run_id", Guid.NewGuid().ToString("N")[..16]); // names the run in its metrics and to worker nodes
         if (shard is not null)
         {
             created.SetMeta("shard", shard.ToString());

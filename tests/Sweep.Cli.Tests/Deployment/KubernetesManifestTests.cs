@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Spec;
-using Sweep.Engine.Transport;
 using Sweep.Physics.Models;
 using static Sweep.Cli.Tests.Deployment.RenderedManifests;
 
@@ -140,27 +139,6 @@ public partial class KubernetesManifestTests
                 Assert.True(named, $"PodMonitor {Str(monitor, "metadata.name")} scrapes port '{port}', which its pods do not name");
             }
         }
-    }
-
-    [Fact]
-    public void The_keda_scaler_targets_the_worker_deployment_and_matches_every_runs_work_queue_only()
-    {
-        var scaled = K8s.Single("ScaledObject", "sweep-worker");
-        Assert.Equal("Deployment", Str(scaled, "spec.scaleTargetRef.kind"));
-        Assert.True(K8s.Has("Deployment", Str(scaled, "spec.scaleTargetRef.name")!));
-        var trigger = List(scaled, "spec.triggers").Single();
-        Assert.Equal("rabbitmq", Str(trigger, "type"));
-        Assert.True(K8s.Has("TriggerAuthentication", Str(trigger, "authenticationRef.name")!));
-        Assert.Equal("true", Str(trigger, "metadata.useRegex"));
-        var queue = new Regex("^(?:" + Str(trigger, "metadata.queueName") + ")$");
-        var topology = new RunTopology("0123456789abcdef");
-        Assert.Matches(queue, topology.WorkQueue);
-        Assert.DoesNotMatch(queue, topology.ResultQueue);
-        Assert.DoesNotMatch(queue, topology.DeadQueue);
-        Assert.DoesNotMatch(queue, RunTopology.Announcements);
-        // The broker it asks is the one rendered here.
-        string host = new Uri(Str(trigger, "metadata.host")!).Host;
-        Assert.True(K8s.Has("RabbitmqCluster", host) || K8s.Has("Service", host), $"KEDA asks broker host '{host}', which is not rendered");
     }
 
     [Fact]
