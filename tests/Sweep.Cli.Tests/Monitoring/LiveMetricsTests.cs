@@ -55,7 +55,6 @@ public partial class LiveMetricsTests
         Assert.Equal(Points, Sample(coordinatorText, "sweep_run_points"));
         Assert.Contains("role=\"coordinator\"", coordinatorText);
         Assert.NotNull(Sample(coordinatorText, "sweep_work_queue_depth"));
-        Assert.Null(Sample(coordinatorText, "sweep_broker_connected"));
         Assert.InRange(Sample(coordinatorText, "sweep_chunks_pending") ?? -1, 1, 24); // the KEDA trigger: chunks neither stored nor abandoned
         Assert.Contains("role=\"worker\"", workerText);
         Assert.Matches("sweep_chunk_duration_seconds_bucket\\{model=\"spin-chain\",run=\"[0-9a-f]+\",role=\"worker\",le=\"0.5\"\\} ", workerText);
