@@ -27,6 +27,12 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
         akka {
           actor.provider = cluster
           remote.log-remote-lifecycle-events = off
+          # Batching holds small writes (work requests, part acknowledgements) up to its 40 ms flush interval
+          # when traffic is light: a pull protocol would wait on it at every step (docs/BENCHMARKS.md, "Cluster").
+          remote.dot-netty.tcp.batching.enabled = false
+          # A worker waiting for its coordinator (not yet started, or restarting) tries again within a second
+          # once it is there, instead of after the 5 s gate that follows a refused connection.
+          remote.retry-gate-closed-for = 500ms
           cluster {
             roles = ["{{Role}}"]
             seed-nodes = [{{string.Join(", ", SeedAddresses.Select(a => $"\"{a}\""))}}]
@@ -35,6 +41,7 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
             shutdown-after-unsuccessful-join-seed-nodes = {{JoinTimeout.TotalSeconds}}s
             # A restarted worker whose previous incarnation is not yet removed tries again soon.
             retry-unsuccessful-join-after = 2s
+            seed-node-timeout = 1s
             run-coordinated-shutdown-when-down = on
             # Measured on a loaded 2-core machine (docs/ENGINE.md, "Cluster"): no false alarms under full load,
             # a killed node removed ~6 s after its death.

@@ -13,11 +13,12 @@ namespace Sweep.Worker.Cluster;
 /// </summary>
 public sealed class ResultUploadActor : ReceiveActor
 {
-    /// <summary>Largest piece, and the largest result sent whole (well under the remoting frame size).</summary>
-    public const int PartBytes = 256 * 1024;
+    /// <summary>Largest piece, and the largest result sent whole: well under the remoting frame size, and under
+    /// .NET's large-object threshold (85 000 bytes), so no message of a result lands on the large-object heap.</summary>
+    public const int PartBytes = 64 * 1024;
 
-    /// <summary>Pieces sent and not yet acknowledged, at most: about 1 MiB on the wire at once.</summary>
-    public const int Window = 4;
+    /// <summary>Pieces sent and not yet acknowledged, at most: 1 MiB on the wire at once.</summary>
+    public const int Window = 16;
 
     private readonly Queue<UploadResult> _waiting = new();
     private Upload? _current;
