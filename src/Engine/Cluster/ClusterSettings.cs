@@ -54,6 +54,10 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
             split-brain-resolver {
               active-strategy = keep-oldest
               stable-after = 2s
+              # Not "down everyone" when reachability keeps changing (a loaded machine's delayed heartbeats):
+              # that would stop the coordinator too; with keep-oldest the coordinator keeps the run and any
+              # worker that is downed re-joins as a new incarnation.
+              down-all-when-unstable = off
               # The oldest coordinator (the cluster's first node) always survives; nodes cut off from it down
               # themselves, and a worker then re-joins the seeds as a new incarnation (WorkerNode).
               keep-oldest {

@@ -93,7 +93,16 @@ public partial class ClusterRunTests(ITestOutputHelper output)
         cluster.Worker();
         await cluster.WaitForChunks(coordinator, 200);
         DistributedHarness.Signal(frozen, "STOP");
-        await cluster.WaitForLog(coordinator, "re-dispatching them"); // downed by the split brain resolver
+        await cluster.WaitForLog(coordinator, "Marking node(s) as UNREACHABLE"); // the failure detector noticed
+        // Frozen past the failure detector's pause until the split brain resolver downed it (its chunks then go
+        // out again), or the run ended without them (it held none when it stopped).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!cluster.Log(coordinator).Contains("re-dispatching them", StringComparison.Ordinal) && !coordinator.HasExited)
+        {
+            Assert.True(DateTime.UtcNow < deadline, cluster.AllLogs());
+            await Task.Delay(50);
+        }
+
         DistributedHarness.Signal(frozen, "CONT");
         Assert.True(await cluster.ExitCode(coordinator) == 0, cluster.AllLogs());
         AssertLedgerExact(run.RunDir("d"));
