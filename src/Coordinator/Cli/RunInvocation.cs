@@ -79,7 +79,7 @@ public sealed class RunInvocation
 
         var metricsAddress = _metrics.Resolve(parse);
         // The actor system starts (JIT, configuration: a few hundred ms) while the plan and the run directory are prepared.
-        var actorHost = ActorHost.StartAsync(ClusterSettings.SystemName, CancellationToken.None, cluster?.ToConfig(), cluster?.Remoting.TlsSetup());
+        var actorHost = cluster is null ? ActorHost.StartAsync(ClusterSettings.SystemName) : ClusterJoin.StartNodeAsync(cluster);
         try
         {
             if (cluster is not null && !await ClusterJoin.WaitUpAsync((await actorHost).System, CancellationToken.None))

@@ -6,6 +6,7 @@ using ClusterSettings = Sweep.Engine.Cluster.ClusterSettings;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
 using Sweep.Monitoring;
+using Sweep.Worker.Cluster;
 
 namespace Sweep.Coordinator.Cluster;
 
@@ -35,6 +36,13 @@ public static class ClusterRun
         var offer = new RunOffer(runId, plan.SpecHash, plan.Spec.SourceText, plan.Spec.Chunk ?? 0);
         await using var actors = await RunActors.StartAsync(system, plan, runId, store, options, counters,
             (coordinator, aggregator) => RunFrontActor.Props(offer, plan, coordinator, aggregator, counters), name: Name);
-        return await actors.WaitAsync(store, stop);
+        var outcome = actors.WaitAsync(store, stop);
+        if (await Task.WhenAny(outcome, system.WhenTerminated) != outcome)
+        {
+            // Downed (cut off from an older coordinator): the run's actors are gone with the actor system.
+            throw new ClusterUnavailableException("this coordinator node was removed from the cluster; run the same command again to resume");
+        }
+
+        return await outcome;
     }
 }

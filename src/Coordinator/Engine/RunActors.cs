@@ -17,9 +17,11 @@ public sealed class RunActors : IAsyncDisposable
     private readonly IActorRef _supervisor;
     private readonly Task<string?> _completed;
 
-    private RunActors(IActorRef supervisor, CoordinatorReady refs, Task<string?> completed)
+    private readonly ActorSystem _system;
+
+    private RunActors(ActorSystem system, IActorRef supervisor, CoordinatorReady refs, Task<string?> completed)
     {
-        (_supervisor, _completed) = (supervisor, completed);
+        (_system, _supervisor, _completed) = (system, supervisor, completed);
         Coordinator = refs.Coordinator;
         Aggregator = refs.Aggregator;
     }
@@ -46,7 +48,7 @@ public sealed class RunActors : IAsyncDisposable
             await completed.Task; // failed while starting: rethrows
         }
 
-        return new RunActors(supervisor, await ready.Task, completed.Task);
+        return new RunActors(system, supervisor, await ready.Task, completed.Task);
     }
 
     /// <summary>Waits until the run is over: every chunk stored or abandoned, or stopped (by
@@ -57,6 +59,13 @@ public sealed class RunActors : IAsyncDisposable
         return await _completed is { } reason ? RunOutcome.Stopped(reason) : RunOutcome.Finished(store.Failures());
     }
 
-    /// <summary>Stops the run's actors and waits until they are stopped: nothing touches the store afterwards.</summary>
-    public async ValueTask DisposeAsync() => await _supervisor.GracefulStop(StopTimeout);
+    /// <summary>Stops the run's actors and waits until they are stopped: nothing touches the store afterwards
+    /// (nothing to stop if the actor system is gone already: a cluster node that was downed).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_system.WhenTerminated.IsCompleted)
+        {
+            await _supervisor.GracefulStop(StopTimeout);
+        }
+    }
 }

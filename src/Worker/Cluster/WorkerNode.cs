@@ -37,7 +37,7 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
         for (int incarnation = 1; !stop.IsCancellationRequested; incarnation++)
         {
             monitoring.Health.NotReady("joining the cluster");
-            await using var host = await ActorHost.StartAsync(ClusterSettings.SystemName, CancellationToken.None, settings.ToConfig(), settings.Remoting.TlsSetup());
+            await using var host = await ClusterJoin.StartNodeAsync(settings);
             var system = host.System;
             if (!await ClusterJoin.WaitUpAsync(system, stop))
             {

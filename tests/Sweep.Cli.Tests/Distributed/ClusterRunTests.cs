@@ -240,6 +240,19 @@ public partial class ClusterRunTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_listen_port_in_use_is_exit_69_naming_it_and_the_coordinator_writes_nothing()
+    {
+        using var run = new RunHarness(Spec);
+        using var busy = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        int port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+        var (code, _, error) = CliRunner.Run("coordinator", run.SpecPath, "--output", run.RunDir("x"), "--listen", $"127.0.0.1:{port}", "--progress", "none");
+        Assert.True(code == ExitCodes.Unavailable, error);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", error);
+        Assert.False(Directory.Exists(run.RunDir("x")));
+    }
+
+    [Fact]
     public async Task Sigterm_on_a_worker_stops_asking_finishes_its_chunks_leaves_and_exits_0()
     {
         using var run = new RunHarness(Spec);
