@@ -21,7 +21,8 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
     public IReadOnlyList<string> SeedAddresses =>
         (Seeds.Count > 0 ? Seeds : [new HostPort(Remoting.AdvertisedHost, Remoting.Listen.Port)]).Select(Address).ToList();
 
-    public static string Address(HostPort node) => $"akka.tcp://{SystemName}@{node}";
+    /// <summary>A node's actor-system address; the scheme is this node's (TLS or not: every node of a cluster uses the same).</summary>
+    public string Address(HostPort node) => $"{Remoting.Protocol}://{SystemName}@{node}";
 
     public Config ToConfig() => ConfigurationFactory.ParseString($$"""
         akka {

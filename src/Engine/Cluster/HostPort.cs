@@ -23,7 +23,7 @@ public sealed record HostPort(string Host, int Port)
             host = host[1..^1];
         }
 
-        if (host.Length == 0 || host.Any(char.IsWhiteSpace) || (host.Contains(':') && !IPAddress.TryParse(host, out _)))
+        if (!IsHost(host))
         {
             throw new UsageException($"{option} '{text}': '{host}' is not a host name or IP address");
         }
@@ -35,6 +35,9 @@ public sealed record HostPort(string Host, int Port)
 
         return new HostPort(host, port);
     }
+
+    /// <summary>A DNS name or an IPv4/IPv6 address; nothing else reaches the HOCON it is written into.</summary>
+    public static bool IsHost(string host) => Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6;
 
     /// <summary>True for 127.0.0.0/8, ::1 and the name localhost: only processes on this machine can reach
     /// them. Other names are not resolved (a name can change what it points to after the check).</summary>

@@ -17,8 +17,8 @@ public sealed record RemotingSettings
     public const int DefaultPort = 4053;
 
     /// <summary>Every node must use the same value: a frame larger than the receiver's limit drops the
-    /// association. Large results travel in pieces well below it (Akka.Delivery), so one frame never
-    /// holds the connection (and the heartbeats behind it) for long.</summary>
+    /// association. Large results travel in parts well below it, so one frame never holds the single
+    /// connection between two nodes (and the heartbeats behind it) for long.</summary>
     public const long DefaultMaximumFrameSize = 1024 * 1024;
 
     public const string PublicHostVariable = "SWEEP_PUBLIC_HOST";
@@ -45,6 +45,10 @@ public sealed record RemotingSettings
     public bool Tls => TlsCertificateFile is not null;
 
     public string AdvertisedHost => PublicHost ?? Listen.Host;
+
+    /// <summary>The scheme of this node's actor addresses, and so of every seed address it dials: Akka.Remote
+    /// names the TLS transport ssl.tcp, and a node has no transport for the other scheme.</summary>
+    public string Protocol => Tls ? "akka.ssl.tcp" : "akka.tcp";
 
     /// <summary>Printed on every start with <c>--insecure</c>; null otherwise.</summary>
     public string? InsecureWarning => Insecure
@@ -91,7 +95,7 @@ public sealed record RemotingSettings
                 "give --tls-cert FILE with --tls-password-file FILE (or SWEEP_TLS_PASSWORD), listen on 127.0.0.1, or accept the risk with --insecure");
         }
 
-        if (PublicHost is { } host && (host.Any(c => char.IsWhiteSpace(c) || c is '"' or '\\' or '/' or '@') || host.Contains(':') && !System.Net.IPAddress.TryParse(host, out _)))
+        if (PublicHost is { } host && !HostPort.IsHost(host))
         {
             throw new UsageException($"--public-host '{host}' is not a host name or IP address");
         }

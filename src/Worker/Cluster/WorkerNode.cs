@@ -43,6 +43,7 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
             {
                 if (stop.IsCancellationRequested)
                 {
+                    log.WriteLine($"sweep-worker {Id}: stopping while joining the cluster (holding no chunks)");
                     return;
                 }
 

@@ -263,7 +263,9 @@ public partial class ClusterRunTests(ITestOutputHelper output)
         await cluster.WaitForChunks(coordinator, 200);
         DistributedHarness.Signal(leaving, "TERM"); // Kubernetes scale-in
         Assert.True(await cluster.ExitCode(leaving, seconds: 30) == 0, cluster.Log(leaving));
-        Assert.Contains("stopping; finishing the chunks in hand, then leaving the cluster", cluster.Log(leaving));
+        // Usually serving ("finishing the chunks in hand, then leaving"); on a loaded machine it may have been
+        // downed by a late heartbeat a moment before and be joining again ("stopping while joining").
+        Assert.Matches("stopping(; finishing the chunks in hand, then leaving the cluster| while joining the cluster)", cluster.Log(leaving));
         Assert.Contains("left the cluster", cluster.Log(leaving));
         Assert.True(await cluster.ExitCode(coordinator) == 0, cluster.AllLogs());
         AssertLedgerExact(run.RunDir("d"));
