@@ -33,10 +33,11 @@ public static class ClusterJoin
         return await Task.WhenAny(up.Task, system.WhenTerminated, cancelled) == up.Task;
     }
 
-    /// <summary>The line that says no seed answered, naming each.</summary>
+    /// <summary>The line that says the node could not join, naming each seed.</summary>
     public static string Unreachable(ClusterSettings settings) =>
-        $"no seed node answered within {ClusterSettings.JoinTimeout.TotalSeconds:0} s: {string.Join(", ", settings.Seeds.Select(s => s.ToString()))} " +
-        "(is a coordinator listening there, and is the port open?)";
+        $"could not join the cluster through its seed nodes {string.Join(", ", settings.Seeds.Select(s => s.ToString()))}: none answered within " +
+        $"{ClusterSettings.JoinTimeout.TotalSeconds:0} s (is a coordinator listening there, is the port open?), or they refused this node " +
+        "(another cluster certificate, or TLS on one side only: see above)";
 }
 
 /// <summary>This node could not join the cluster (no seed answered): exit 69.</summary>
