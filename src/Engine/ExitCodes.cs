@@ -11,7 +11,7 @@ public static class ExitCodes
     /// <summary>EX_DATAERR: the input is well-formed but a value is invalid (out of its range, not finite).</summary>
     public const int DataError = 65;
 
-    /// <summary>EX_UNAVAILABLE: a service (broker, database) cannot be reached.</summary>
+    /// <summary>EX_UNAVAILABLE: a service (a cluster seed node, a port) cannot be reached.</summary>
     public const int Unavailable = 69;
 
     /// <summary>EX_SOFTWARE: an internal error (a bug).</summary>

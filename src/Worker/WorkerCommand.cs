@@ -1,18 +1,19 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Sweep.Engine;
-using Sweep.Engine.Transport;
+using Sweep.Engine.Cluster;
 using Sweep.Monitoring;
 using Sweep.Physics.Models;
-using Sweep.Worker.Distributed;
+using Sweep.Worker.Cluster;
 
 namespace Sweep.Worker;
 
-/// <summary><c>sweep worker</c> / <c>sweep-worker</c>: serve every announced run on a broker until SIGTERM or Ctrl+C.</summary>
+/// <summary><c>sweep worker</c> / <c>sweep-worker</c>: a worker node serving every run in the cluster until SIGTERM or Ctrl+C.</summary>
 public static class WorkerCommand
 {
-    public const string Description = "Evaluate chunks for every run announced on the broker (distributed mode). SIGTERM finishes the chunks in hand " +
-                                      "and returns the rest to the queue. Exit 69 if the broker cannot be reached.";
+    public const string Description = "Join the cluster of the coordinator at --seed and evaluate chunks for every run its coordinators offer. " +
+                                      "Outlives coordinators (re-joins the seeds when none is left). SIGTERM stops asking for work, finishes " +
+                                      "the chunks in hand, leaves the cluster and exits 0. Exit 69 if no seed answers within 20 s.";
 
     /// <summary>The <c>sweep worker</c> subcommand.</summary>
     public static Command Create(TextWriter log, ModelRegistry registry) => Configure(new Command("worker", Description), log, registry);
@@ -21,7 +22,7 @@ public static class WorkerCommand
     public static T Configure<T>(T command, TextWriter log, ModelRegistry registry)
         where T : Command
     {
-        var broker = new BrokerOptions(command);
+        var cluster = new ClusterOptions(command, ClusterSettings.WorkerRole);
         var metrics = new MetricsOptions(command);
         var concurrency = new Option<int>("--concurrency", "-j") { Description = "Chunks evaluated at once (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var crash = new Option<long?>("--crash-on-chunk") { Description = "Testing: SIGKILL this process when it receives the chunk", Hidden = true };
@@ -34,8 +35,12 @@ public static class WorkerCommand
                 throw new UsageException("--concurrency must be at least 1");
             }
 
-            var address = broker.Resolve(parse);
+            var settings = cluster.Resolve(parse);
             var metricsAddress = metrics.Resolve(parse);
+            if (settings.Remoting.InsecureWarning is { } warning)
+            {
+                log.WriteLine($"sweep-worker: {warning}");
+            }
 
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
@@ -44,14 +49,15 @@ public static class WorkerCommand
             await MetricsOptions.ServeAsync(monitoring, metricsAddress, log, "sweep-worker");
             try
             {
-                await new WorkerHost(address, parse.GetValue(concurrency), registry, log, monitoring, parse.GetValue(crash)).RunAsync(stop.Token);
+                await new WorkerNode(settings, parse.GetValue(concurrency), registry, log, monitoring, parse.GetValue(crash)).RunAsync(stop.Token);
             }
-            catch (BrokerUnavailableException ex)
+            catch (ClusterUnavailableException ex)
             {
-                log.WriteLine($"sweep: {ex.Message}");
+                log.WriteLine($"sweep-worker: {ex.Message}");
                 return ExitCodes.Unavailable;
             }
 
+            log.WriteLine("sweep-worker: left the cluster");
             return ExitCodes.Ok;
         });
         return command;

@@ -21,7 +21,7 @@ internal sealed class RunHarness : IDisposable
 
     public string RunDir(string name) => Path.Combine(Root, name);
 
-    /// <summary>The run id a run directory's store was created with (it names the broker queues and the metrics' run label).</summary>
+    /// <summary>The run id a run directory's store was created with (the metrics' run label).</summary>
     public static string RunId(string runDir)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(runDir, "run.sqlite")};Pooling=False;Mode=ReadOnly");

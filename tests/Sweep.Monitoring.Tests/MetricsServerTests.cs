@@ -31,7 +31,7 @@ public class MetricsServerTests
         Assert.Equal("not ready: starting\n", await starting.Content.ReadAsStringAsync());
 
         bool connected = true;
-        host.Health.ReadyWhen(() => connected ? null : "broker connection lost");
+        host.Health.ReadyWhen(() => connected ? null : "not a member of the cluster");
         using (var ready = await Http.GetAsync(new Uri(root, "readyz")))
         {
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -42,10 +42,10 @@ public class MetricsServerTests
         using (var lost = await Http.GetAsync(new Uri(root, "readyz")))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
-            Assert.Equal("not ready: broker connection lost\n", await lost.Content.ReadAsStringAsync());
+            Assert.Equal("not ready: not a member of the cluster\n", await lost.Content.ReadAsStringAsync());
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(root, "healthz"))).StatusCode); // liveness does not follow the broker
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(root, "healthz"))).StatusCode); // liveness does not follow the cluster
         Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(new Uri(root, "other"))).StatusCode);
     }
 

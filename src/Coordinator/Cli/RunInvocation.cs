@@ -8,12 +8,14 @@ using Sweep.Coordinator.Monitoring;
 using Sweep.Coordinator.Progress;
 using Sweep.Coordinator.Store;
 using Sweep.Engine;
+using Sweep.Engine.Cluster;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Spec;
 using Sweep.Monitoring;
 using Sweep.Monitoring.Http;
 using Sweep.Worker;
 using Sweep.Worker.Actors;
+using Sweep.Worker.Cluster;
 
 namespace Sweep.Coordinator.Cli;
 
@@ -65,7 +67,8 @@ public sealed class RunInvocation
 
     public int MaxAttempts(ParseResult parse) => parse.GetValue(_attempts) is var n and >= 1 ? n : throw new UsageException("--max-attempts must be at least 1");
 
-    public async Task<int> ExecuteAsync(CommandIO io, ParseResult parse, RunOptions options, Runner runner)
+    /// <param name="cluster">A cluster coordinator's node settings; null: a process of its own (<c>sweep run</c>).</param>
+    public async Task<int> ExecuteAsync(CommandIO io, ParseResult parse, RunOptions options, Runner runner, ClusterSettings? cluster = null)
     {
         double seconds = parse.GetValue(_interval), linger = parse.GetValue(_linger);
         if (seconds <= 0)
@@ -80,9 +83,14 @@ public sealed class RunInvocation
 
         var metricsAddress = _metrics.Resolve(parse);
         // The actor system starts (JIT, configuration: a few hundred ms) while the plan and the run directory are prepared.
-        var actorHost = ActorHost.StartAsync("sweep");
+        var actorHost = cluster is null ? ActorHost.StartAsync(ClusterSettings.SystemName) : ClusterJoin.StartNodeAsync(cluster);
         try
         {
+            if (cluster is not null && !await ClusterJoin.WaitUpAsync((await actorHost).System, CancellationToken.None))
+            {
+                throw new ClusterUnavailableException(ClusterJoin.Unreachable(cluster));
+            }
+
             return await ExecuteAsync(io, parse, options, runner, metricsAddress, actorHost, seconds, linger);
         }
         finally

@@ -13,8 +13,7 @@ namespace Sweep.Coordinator.Engine;
 /// the mailbox — drops results for chunks already stored (idempotent: at-least-once delivery,
 /// exactly-once storage), records abandoned chunks, and tells the coordinator once each chunk is
 /// durable. Runs on <see cref="SweepActorConfig.StoreDispatcher"/>: storing blocks on disk.
-/// <para><c>stored</c> is told about each result once it is committed (distributed mode acknowledges
-/// the broker delivery then, never before). A storage failure crashes the actor; its supervisor ends
+/// <para><c>stored</c> is told about each result once it is committed (the live view reads it). A storage failure crashes the actor; its supervisor ends
 /// the run with it, since nothing else could be recorded.</para>
 /// </summary>
 public sealed class AggregatorActor : ReceiveActor

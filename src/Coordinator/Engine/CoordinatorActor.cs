@@ -1,5 +1,6 @@
 using System.Collections;
 using Akka.Actor;
+using Akka.Event;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
 
@@ -13,6 +14,11 @@ namespace Sweep.Coordinator.Engine;
 /// chunks up to the attempt limit, then has the aggregator record the failure. Finishes when every
 /// chunk is stored or abandoned, or, after a stop request, when the chunks already in flight are done;
 /// then drains the aggregator and tells its parent <see cref="RunCompleted"/>.
+/// <para>A work source that stops (DeathWatch: in a cluster, when its node is removed) takes its credits
+/// with it, and the chunks it held go out again at once, each as a further attempt: a chunk that kills
+/// every worker taking it is then abandoned after the attempt limit. A chunk on its second or later
+/// attempt goes only to a source that holds no other such chunk, so a poison chunk cannot drag the
+/// chunks around it to their attempt limit.</para>
 /// <para>The aggregator is its child: replies go to the parent, and a storage failure escalates
 /// through the coordinator to the run's supervisor, which ends the run with it.</para>
 /// </summary>
@@ -25,7 +31,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly RunOptions _options;
     private readonly RunCounters _counters;
     private readonly TimeProvider _clock;
-    private readonly Dictionary<long, (WorkItem Item, DateTimeOffset Deadline)> _inFlight = [];
+    private readonly Dictionary<long, (WorkItem Item, DateTimeOffset Deadline, IActorRef Source)> _inFlight = [];
     // Items to send again (retries, redispatches) before any new chunk; stale entries are skipped.
     private readonly Queue<WorkItem> _resend = new();
     // One entry per free slot a source announced, in the order they asked.
@@ -44,9 +50,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         Receive<RequestWork>(OnRequest);
         Receive<ChunkStored>(OnStored);
         Receive<ChunkFailed>(OnFailed);
-        Receive<ChunkDeadLettered>(OnDeadLettered);
         Receive<LeaseCheck>(_ => CheckLeases());
-        Receive<RedispatchInFlight>(_ => Redispatch());
         Receive<StopRequested>(stop => _stopReason ??= stop.Reason);
         Receive<AggregatorDrained>(_ => Context.Parent.Tell(new RunCompleted(_stopReason)));
         Receive<Terminated>(t => OnSourceGone(t.ActorRef));
@@ -101,6 +105,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         var remaining = _credits.Where(c => !c.Equals(source)).ToList();
         _credits.Clear();
         remaining.ForEach(_credits.Enqueue);
+        var held = _inFlight.Values.Where(e => e.Source.Equals(source)).Select(e => e.Item).OrderBy(i => i.Chunk).ToList();
+        if (held.Count == 0)
+        {
+            return;
+        }
+
+        // The test of a SIGKILLed worker reads this line (time and chunks).
+        Context.GetLogger().Warning("{0:O}: work source {1} is gone holding chunks {2}; re-dispatching them", _clock.GetUtcNow(), source.Path,
+            string.Join(", ", held.Select(i => i.Chunk)));
+        _counters.Redispatched(held.Count);
+        foreach (var item in held)
+        {
+            Retry(item, $"the worker holding it ({source.Path.Address}) left", counted: false);
+        }
     }
 
     private void OnStored(ChunkStored stored)
@@ -126,42 +144,26 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnDeadLettered(ChunkDeadLettered dead)
-    {
-        // Not in flight: stored meanwhile, or from a previous coordinator.
-        if (_inFlight.Remove(dead.Item.Chunk))
-        {
-            Abandon(dead.Item.Chunk, dead.Item.Attempt, dead.Reason);
-        }
-    }
-
     private void CheckLeases()
     {
         var now = _clock.GetUtcNow();
-        foreach (var (item, _) in _inFlight.Values.Where(e => e.Deadline < now).ToList())
+        foreach (var (item, _, _) in _inFlight.Values.Where(e => e.Deadline < now).ToList())
         {
             Retry(item, $"lease expired after {_options.LeaseTimeout}");
         }
     }
 
-    private void Redispatch()
-    {
-        // Same attempt: losing a message is not a failure of the chunk.
-        foreach (var (item, _) in _inFlight.Values)
-        {
-            _resend.Enqueue(item);
-        }
-
-        _counters.Redispatched(_inFlight.Count);
-    }
-
-    private void Retry(WorkItem item, string error)
+    private void Retry(WorkItem item, string error, bool counted = true)
     {
         if (item.Attempt < _options.MaxAttempts && _stopReason is null)
         {
-            _counters.Retried();
+            if (counted)
+            {
+                _counters.Retried();
+            }
+
             var next = item with { Attempt = item.Attempt + 1 };
-            _inFlight[item.Chunk] = (next, DateTimeOffset.MaxValue); // its lease starts when it is sent
+            _inFlight[item.Chunk] = (next, DateTimeOffset.MaxValue, ActorRefs.Nobody); // its lease starts when it is sent
             _resend.Enqueue(next);
             return;
         }
@@ -192,37 +194,66 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void Dispatch()
     {
-        while (_credits.Count > 0)
+        // One pass over the credits after another, until a pass sends nothing: a credit whose source may not
+        // take any waiting re-send (it holds a suspect already) and finds no new chunk stays for later.
+        bool sent = true;
+        while (sent && _credits.Count > 0)
         {
-            if (_resend.TryDequeue(out var again))
+            sent = false;
+            for (int n = _credits.Count; n > 0; n--)
             {
-                // Skip an entry that is no longer current (stored meanwhile, or retried again since).
-                if (_inFlight.TryGetValue(again.Chunk, out var entry) && entry.Item == again)
+                var source = _credits.Dequeue();
+                if (NextFor(source) is { } item)
                 {
-                    Send(again);
+                    Send(item, source);
+                    sent = true;
                 }
+                else
+                {
+                    _credits.Enqueue(source);
+                }
+            }
+        }
+    }
 
+    /// <summary>The next work item for <paramref name="source"/>: a waiting re-send it may take, else a new chunk.</summary>
+    private WorkItem? NextFor(IActorRef source)
+    {
+        bool holdsSuspect = _inFlight.Values.Any(e => e.Item.Attempt > 1 && e.Source.Equals(source));
+        for (int n = _resend.Count; n > 0; n--)
+        {
+            var again = _resend.Dequeue();
+            // Drop an entry that is no longer current (stored meanwhile, or retried again since).
+            if (!_inFlight.TryGetValue(again.Chunk, out var entry) || entry.Item != again || !entry.Source.IsNobody())
+            {
                 continue;
             }
 
-            if (_stopReason is not null || _inFlight.Count >= _options.Window || _next >= _plan.TotalChunks)
+            if (!holdsSuspect)
             {
-                return;
+                return again;
             }
 
+            _resend.Enqueue(again);
+        }
+
+        while (_stopReason is null && _inFlight.Count < _options.Window && _next < _plan.TotalChunks)
+        {
             long chunk = _next++;
             if (_stored[(int)chunk])
             {
                 continue;
             }
 
-            Send(_plan.Item(chunk, _runId));
+            return _plan.Item(chunk, _runId);
         }
+
+        return null;
     }
 
-    private void Send(WorkItem item)
+    private void Send(WorkItem item, IActorRef source)
     {
-        _inFlight[item.Chunk] = (item, _clock.GetUtcNow() + _options.LeaseTimeout);
-        _credits.Dequeue().Tell(item, Self);
+        _inFlight[item.Chunk] = (item, _clock.GetUtcNow() + _options.LeaseTimeout, source);
+        source.Tell(item, Self);
     }
 }

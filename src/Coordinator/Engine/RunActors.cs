@@ -17,9 +17,11 @@ public sealed class RunActors : IAsyncDisposable
     private readonly IActorRef _supervisor;
     private readonly Task<string?> _completed;
 
-    private RunActors(IActorRef supervisor, CoordinatorReady refs, Task<string?> completed)
+    private readonly ActorSystem _system;
+
+    private RunActors(ActorSystem system, IActorRef supervisor, CoordinatorReady refs, Task<string?> completed)
     {
-        (_supervisor, _completed) = (supervisor, completed);
+        (_system, _supervisor, _completed) = (system, supervisor, completed);
         Coordinator = refs.Coordinator;
         Aggregator = refs.Aggregator;
     }
@@ -30,22 +32,23 @@ public sealed class RunActors : IAsyncDisposable
 
     /// <param name="workers">The work side, given the coordinator and the aggregator.</param>
     /// <param name="stored">Told about each result once it is committed.</param>
+    /// <param name="name">The supervisor's actor name (a cluster coordinator's run is at a well-known path), else generated.</param>
     public static async Task<RunActors> StartAsync(ActorSystem system, SweepPlan plan, string runId, RunStore store, RunOptions options,
-        RunCounters counters, Func<IActorRef, IActorRef, Props> workers, Action<ChunkResult>? stored = null)
+        RunCounters counters, Func<IActorRef, IActorRef, Props> workers, Action<ChunkResult>? stored = null, string? name = null)
     {
         var skip = store.LoadDone(plan.TotalChunks);
         options.Shard?.ExcludeOthers(skip);
         var ready = new TaskCompletionSource<CoordinatorReady>(TaskCreationOptions.RunContinuationsAsynchronously);
         var completed = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var coordinator = CoordinatorActor.Props(plan, runId, skip, AggregatorActor.Props(plan, store, stored: stored), options, counters);
-        var supervisor = system.ActorOf(RunSupervisorActor.Props(coordinator, workers, ready, completed));
+        var supervisor = system.ActorOf(RunSupervisorActor.Props(coordinator, workers, ready, completed), name);
         if (await Task.WhenAny(ready.Task, completed.Task) == completed.Task)
         {
             await supervisor.GracefulStop(StopTimeout);
             await completed.Task; // failed while starting: rethrows
         }
 
-        return new RunActors(supervisor, await ready.Task, completed.Task);
+        return new RunActors(system, supervisor, await ready.Task, completed.Task);
     }
 
     /// <summary>Waits until the run is over: every chunk stored or abandoned, or stopped (by
@@ -56,6 +59,13 @@ public sealed class RunActors : IAsyncDisposable
         return await _completed is { } reason ? RunOutcome.Stopped(reason) : RunOutcome.Finished(store.Failures());
     }
 
-    /// <summary>Stops the run's actors and waits until they are stopped: nothing touches the store afterwards.</summary>
-    public async ValueTask DisposeAsync() => await _supervisor.GracefulStop(StopTimeout);
+    /// <summary>Stops the run's actors and waits until they are stopped: nothing touches the store afterwards
+    /// (nothing to stop if the actor system is gone already: a cluster node that was downed).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_system.WhenTerminated.IsCompleted)
+        {
+            await _supervisor.GracefulStop(StopTimeout);
+        }
+    }
 }

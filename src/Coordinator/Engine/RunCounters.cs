@@ -25,13 +25,16 @@ public sealed class RunCounters(long totalChunks, long totalEvaluations)
 
     public long Retries => Interlocked.Read(ref _retries);
 
-    /// <summary>Chunks sent again because the broker may have lost their results (see <see cref="Sweep.Engine.Messages.RedispatchInFlight"/>).</summary>
+    /// <summary>Chunks sent again because the worker node holding them left the cluster.</summary>
     public long Redispatches => Interlocked.Read(ref _redispatched);
 
     /// <summary>Results dropped because their chunk was already stored (at-least-once delivery).</summary>
     public long DuplicateResults => Interlocked.Read(ref _duplicates);
 
     public long InFlight => Interlocked.Read(ref _inFlight);
+
+    /// <summary>Chunks neither stored nor abandoned: waiting to be dispatched, or in flight.</summary>
+    public long Pending => TotalChunks - DoneChunks - FailedChunks;
 
     /// <summary>Messages dropped because they did not parse or did not fit the plan.</summary>
     public long MalformedMessages => Interlocked.Read(ref _malformed);
@@ -54,11 +57,10 @@ public sealed class RunCounters(long totalChunks, long totalEvaluations)
 
     private Func<long>? _workQueueDepth, _workers;
 
-    /// <summary>Work items waiting for a worker (embedded: none, workers pull their work; distributed: ready in the
-    /// broker's work queue, as last polled), if the runner reports it.</summary>
+    /// <summary>Work items waiting for a worker (none: workers pull their work), if the runner reports it.</summary>
     public long? WorkQueueDepth => _workQueueDepth?.Invoke();
 
-    /// <summary>Workers taking this run's work (embedded: worker actors; distributed: consumers on the work queue).</summary>
+    /// <summary>Workers taking this run's work (embedded: worker actors; cluster: worker nodes Up).</summary>
     public long? Workers => _workers?.Invoke();
 
     /// <summary>Called by the runner: where the work queue depth and the worker count are read from.</summary>

@@ -5,7 +5,7 @@ namespace Sweep.Coordinator.Engine;
 
 /// <summary>
 /// The root of one run: starts the coordinator (which starts the aggregator), then the run's work
-/// side — in-process worker actors or the broker's work publisher — wired to both. Supervises
+/// side — in-process worker actors, or the run front that worker nodes of a cluster talk to — wired to both. Supervises
 /// explicitly: the worker side restarts its own workers, so any failure that reaches this actor (a
 /// storage failure, a worker that kept crashing, a coordinator bug) stops the run and fails it with
 /// that exception rather than leave the run waiting for chunks that will never come.

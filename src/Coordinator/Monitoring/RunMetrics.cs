@@ -35,17 +35,18 @@ public static class RunMetrics
 
         var stored = Counter("sweep_points_stored_total", "Points this process stored into the run store.");
         var completed = Counter("sweep_chunks_completed_total", "Chunks this process stored into the run store.");
-        var failed = Counter("sweep_chunks_failed_total", "Chunks recorded as failed: every attempt failed, or the broker dead-lettered them.");
+        var failed = Counter("sweep_chunks_failed_total", "Chunks recorded as failed: every attempt failed.");
         var retried = Counter("sweep_chunks_retried_total", "Chunks dispatched again after a failed attempt or an expired lease.");
         var redispatched = Counter("sweep_chunks_redispatched_total",
-            "Chunks sent again because the broker may have lost their results (connection recovered, results queue lost).");
+            "Chunks sent again at once because the worker node holding them left the cluster.");
         var duplicates = Counter("sweep_chunks_duplicate_dropped_total", "Results dropped because their chunk was already stored (at-least-once delivery).");
         var malformed = Counter("sweep_messages_malformed_total", "Messages dropped because they did not parse or did not fit the run's plan.");
 
         var inFlight = Gauge("sweep_chunks_in_flight", "Chunks dispatched and not yet stored.");
+        var pending = Gauge("sweep_chunks_pending", "Chunks neither stored nor abandoned: waiting to be dispatched or in flight (what workers are needed for).");
         var queueDepth = Gauge("sweep_work_queue_depth", "Work items waiting for a worker, as this process sees the work queue.", absentUntilSet: true);
         var workers = Gauge("sweep_workers_connected",
-            "Workers taking this run's work (distributed: consumers on its work queue; embedded: worker actors).", absentUntilSet: true);
+            "Workers taking this run's work (cluster: worker nodes Up; embedded: worker actors).", absentUntilSet: true);
 
         host.BeforeScrape(() =>
         {
@@ -66,6 +67,7 @@ public static class RunMetrics
             malformed.IncTo(counters.MalformedMessages);
 
             inFlight.Set(counters.InFlight);
+            pending.Set(counters.Pending);
             SetOrRemove(queueDepth, counters.WorkQueueDepth);
             SetOrRemove(workers, counters.Workers);
         });

@@ -73,7 +73,7 @@ public static class RunDirectory
 
         Directory.CreateDirectory(directory);
         var created = RunStore.Create(database, plan.SpecHash, plan.Spec.SourceText, chunkOverride, ArrayLayout.From(plan));
-        created.SetMeta("run_id", Guid.NewGuid().ToString("N")[..16]); // names the run's broker queues
+        created.SetMeta("run_id", Guid.NewGuid().ToString("N")[..16]); // names the run in its metrics and to worker nodes
         if (shard is not null)
         {
             created.SetMeta("shard", shard.ToString());

@@ -14,7 +14,7 @@ namespace Sweep.Engine.Messages;
 /// worker computes the parameters with the spec alone; <see cref="Start"/> is then the first point's index in its round.</summary>
 public sealed record WorkItem(string RunId, string SpecHash, long Chunk, int ModelIndex, long Start, int Count, int Attempt, int[]? Lattice = null) : ISweepMessage;
 
-/// <summary>Worker → its work source (the coordinator, or a worker process's queue of broker deliveries):
+/// <summary>Worker → its work source (the coordinator, or a worker node's <c>ClusterWorkSourceActor</c>):
 /// the sender has <see cref="Slots"/> more free slots. The source never sends more work items than it
 /// was asked for (credit-based pull).</summary>
 public sealed record RequestWork(int Slots) : ICoordinatorMessage;
@@ -36,20 +36,11 @@ public sealed record ChunkResult(WorkItem Item, int Evaluations, int ObservableC
 /// <summary>Worker → coordinator: evaluating the chunk threw.</summary>
 public sealed record ChunkFailed(WorkItem Item, string Error, string WorkerId) : ICoordinatorMessage;
 
-/// <summary>Broker → coordinator: the work item was delivered as often as the work queue allows without
-/// being acknowledged (workers died holding it) and was dead-lettered; record it as failed.</summary>
-public sealed record ChunkDeadLettered(WorkItem Item, string Reason) : ICoordinatorMessage;
-
 /// <summary>Aggregator → coordinator: the chunk is durably stored (or was already: <see cref="Duplicate"/>).</summary>
 public sealed record ChunkStored(long Chunk, int Evaluations, bool Duplicate) : ICoordinatorMessage;
 
 /// <summary>Coordinator → aggregator: the chunk failed on every allowed attempt; record it.</summary>
 public sealed record ChunkAbandoned(long Chunk, int Attempts, string Error) : IAggregatorMessage;
-
-/// <summary>Transport → coordinator: results the broker held may be lost (its connection was recovered,
-/// or the results queue went away); send every in-flight chunk again. Duplicates this makes are dropped
-/// when stored, so a needless redispatch costs only evaluations.</summary>
-public sealed record RedispatchInFlight(string Reason) : ICoordinatorMessage;
 
 /// <summary>Anyone → coordinator: stop dispatching, let in-flight chunks finish (Ctrl+C).</summary>
 public sealed record StopRequested(string Reason) : ICoordinatorMessage;
@@ -86,10 +77,48 @@ public sealed record FlushResults : INoSerializationVerificationNeeded
     public static FlushResults Instance { get; } = new();
 }
 
-/// <summary>Work publisher (distributed mode) → itself: the broker confirmed a work item.</summary>
-public sealed record WorkPublished : INoSerializationVerificationNeeded
+/// <summary>Worker node → a coordinator node's run front (<c>/user/run/workers</c>): which run do you offer?
+/// Answered with <see cref="RunOffer"/>; asked again until answered (the run may not have started yet).</summary>
+public sealed record DescribeRun : ISweepMessage
 {
-    public static WorkPublished Instance { get; } = new();
+    public static DescribeRun Instance { get; } = new();
+}
+
+/// <summary>Run front → worker node: the run it coordinates. The worker plans <see cref="SpecText"/> itself
+/// (with <see cref="ChunkOverride"/> when above 0) and serves the run only if its plan has the same hash.</summary>
+public sealed record RunOffer(string RunId, string SpecHash, string SpecText, int ChunkOverride) : ISweepMessage;
+
+/// <summary>Worker node → run front: piece <see cref="Part"/> of <see cref="Parts"/> of a serialized
+/// <see cref="ChunkResult"/> too large for one remoting frame (docs/ENGINE.md, "Cluster"). Small pieces
+/// keep the connection free for heartbeats; each is acknowledged with <see cref="ResultPartReceived"/>.</summary>
+public sealed record ResultPart(string RunId, long Chunk, int Attempt, int Part, int Parts, byte[] Bytes) : ISweepMessage;
+
+/// <summary>Run front → worker node: <see cref="Part"/> of the chunk's result arrived; the next may go.</summary>
+public sealed record ResultPartReceived(string RunId, long Chunk, int Attempt, int Part) : ISweepMessage;
+
+/// <summary>Worker node → its work source: stop asking for work, finish what is in hand, then complete the
+/// drained signal (SIGTERM: the node leaves the cluster afterwards).</summary>
+public sealed record StopWorking : INoSerializationVerificationNeeded
+{
+    public static StopWorking Instance { get; } = new();
+}
+
+/// <summary>Work source → itself, periodically: ask coordinator nodes that made no offer yet.</summary>
+public sealed record AskForRuns : INoSerializationVerificationNeeded
+{
+    public static AskForRuns Instance { get; } = new();
+}
+
+/// <summary>Work source → its uploader: send <see cref="Result"/> to the run front <see cref="Front"/> in parts.</summary>
+public sealed record UploadResult(IActorRef Front, ChunkResult Result) : INoSerializationVerificationNeeded;
+
+/// <summary>Work source → its uploader: the run's coordinator is gone; drop its uploads.</summary>
+public sealed record ForgetRun(string RunId) : INoSerializationVerificationNeeded;
+
+/// <summary>Uploader → work source: one upload is over (delivered, or dropped with its run).</summary>
+public sealed record UploadDone : INoSerializationVerificationNeeded
+{
+    public static UploadDone Instance { get; } = new();
 }
 
 /// <summary>Published on the event stream by the serializer when bytes do not deserialize: counted, then dropped.</summary>

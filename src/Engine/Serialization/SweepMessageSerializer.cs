@@ -27,8 +27,11 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
     public override int Identifier => Id;
 
     private const string WorkItemManifest = "W", RequestWorkManifest = "Q", ResultManifest = "R", FailedManifest = "F",
-        DeadLetteredManifest = "D", StoredManifest = "S", AbandonedManifest = "A", RedispatchManifest = "X", StopManifest = "T",
-        DrainManifest = "N", DrainedManifest = "M";
+        StoredManifest = "S", AbandonedManifest = "A", StopManifest = "T", DrainManifest = "N", DrainedManifest = "M",
+        DescribeManifest = "?", OfferManifest = "O", PartManifest = "P", PartReceivedManifest = "K";
+
+    /// <summary>The manifest of a <see cref="ChunkResult"/>: results sent in pieces are put together and read under it.</summary>
+    public const string ResultManifestName = ResultManifest;
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -39,13 +42,15 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
         RequestWork => RequestWorkManifest,
         ChunkResult => ResultManifest,
         ChunkFailed => FailedManifest,
-        ChunkDeadLettered => DeadLetteredManifest,
         ChunkStored => StoredManifest,
         ChunkAbandoned => AbandonedManifest,
-        RedispatchInFlight => RedispatchManifest,
         StopRequested => StopManifest,
         DrainAggregator => DrainManifest,
         AggregatorDrained => DrainedManifest,
+        DescribeRun => DescribeManifest,
+        RunOffer => OfferManifest,
+        ResultPart => PartManifest,
+        ResultPartReceived => PartReceivedManifest,
         _ => throw new SerializationException($"{nameof(SweepMessageSerializer)} cannot serialize {o.GetType().Name}"),
     };
 
@@ -99,11 +104,6 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
                 writer.Write(failed.Error);
                 writer.Write(failed.WorkerId);
                 break;
-            case ChunkDeadLettered dead:
-                writer.WriteArrayHeader(2);
-                WriteItem(ref writer, dead.Item);
-                writer.Write(dead.Reason);
-                break;
             case ChunkStored stored:
                 writer.WriteArrayHeader(3);
                 writer.Write(stored.Chunk);
@@ -116,16 +116,35 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
                 writer.Write(abandoned.Attempts);
                 writer.Write(abandoned.Error);
                 break;
-            case RedispatchInFlight redispatch:
-                writer.WriteArrayHeader(1);
-                writer.Write(redispatch.Reason);
-                break;
             case StopRequested stop:
                 writer.WriteArrayHeader(1);
                 writer.Write(stop.Reason);
                 break;
-            case DrainAggregator or AggregatorDrained:
+            case DrainAggregator or AggregatorDrained or DescribeRun:
                 writer.WriteArrayHeader(0);
+                break;
+            case RunOffer offer:
+                writer.WriteArrayHeader(4);
+                writer.Write(offer.RunId);
+                writer.Write(offer.SpecHash);
+                writer.Write(offer.SpecText);
+                writer.Write(offer.ChunkOverride);
+                break;
+            case ResultPart part:
+                writer.WriteArrayHeader(6);
+                writer.Write(part.RunId);
+                writer.Write(part.Chunk);
+                writer.Write(part.Attempt);
+                writer.Write(part.Part);
+                writer.Write(part.Parts);
+                writer.Write(part.Bytes);
+                break;
+            case ResultPartReceived received:
+                writer.WriteArrayHeader(4);
+                writer.Write(received.RunId);
+                writer.Write(received.Chunk);
+                writer.Write(received.Attempt);
+                writer.Write(received.Part);
                 break;
             default:
                 throw new SerializationException($"{nameof(SweepMessageSerializer)} cannot serialize {message.GetType().Name}");
@@ -169,18 +188,12 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
             case FailedManifest:
                 Fields(ref reader, 3);
                 return new ChunkFailed(ReadItem(ref reader), Text(ref reader), Text(ref reader));
-            case DeadLetteredManifest:
-                Fields(ref reader, 2);
-                return new ChunkDeadLettered(ReadItem(ref reader), Text(ref reader));
             case StoredManifest:
                 Fields(ref reader, 3);
                 return new ChunkStored(NonNegative(reader.ReadInt64()), NonNegative(reader.ReadInt32()), reader.ReadBoolean());
             case AbandonedManifest:
                 Fields(ref reader, 3);
                 return new ChunkAbandoned(NonNegative(reader.ReadInt64()), NonNegative(reader.ReadInt32()), Text(ref reader));
-            case RedispatchManifest:
-                Fields(ref reader, 1);
-                return new RedispatchInFlight(Text(ref reader));
             case StopManifest:
                 Fields(ref reader, 1);
                 return new StopRequested(Text(ref reader));
@@ -190,6 +203,17 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
             case DrainedManifest:
                 Fields(ref reader, 0);
                 return AggregatorDrained.Instance;
+            case DescribeManifest:
+                Fields(ref reader, 0);
+                return DescribeRun.Instance;
+            case OfferManifest:
+                Fields(ref reader, 4);
+                return new RunOffer(Text(ref reader), Text(ref reader), Text(ref reader), NonNegative(reader.ReadInt32()));
+            case PartManifest:
+                return ReadPart(ref reader);
+            case PartReceivedManifest:
+                Fields(ref reader, 4);
+                return new ResultPartReceived(Text(ref reader), NonNegative(reader.ReadInt64()), NonNegative(reader.ReadInt32()), NonNegative(reader.ReadInt32()));
             default:
                 throw Malformed($"unknown manifest '{manifest}'");
         }
@@ -263,6 +287,16 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
         byte[] pooled = ChunkEvaluator.ResultBuffers.Rent((int)values.Length);
         values.CopyTo(pooled);
         return new ChunkResult(item, evaluations, observables, pooled, status.ToArray(), worker, TimeSpan.FromTicks(ticks));
+    }
+
+    private static ResultPart ReadPart(ref MessagePackReader reader)
+    {
+        Fields(ref reader, 6);
+        string runId = Text(ref reader);
+        long chunk = NonNegative(reader.ReadInt64());
+        int attempt = NonNegative(reader.ReadInt32()), part = NonNegative(reader.ReadInt32()), parts = NonNegative(reader.ReadInt32());
+        var bytes = reader.ReadBytes() ?? throw Malformed("no bytes");
+        return part < parts ? new ResultPart(runId, chunk, attempt, part, parts, bytes.ToArray()) : throw Malformed($"part {part} of {parts}");
     }
 
     private static void Fields(ref MessagePackReader reader, int expected)

@@ -2,8 +2,8 @@ namespace Sweep.Monitoring.Http;
 
 /// <summary>
 /// What <c>/healthz</c> and <c>/readyz</c> answer. Live: the process serves requests (a liveness
-/// probe that failed on anything more would have Kubernetes restart every worker while the broker
-/// restarts). Ready: the process does its job now (connected to its broker, not shutting down), as
+/// probe that failed on anything more would have Kubernetes restart every worker while its
+/// coordinator restarts). Ready: the process does its job now (a member of the cluster, not shutting down), as
 /// the owner's readiness check says.
 /// </summary>
 public sealed class Health

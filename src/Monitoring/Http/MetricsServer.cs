@@ -37,8 +37,8 @@ public sealed class MetricsServer : IAsyncDisposable
         builder.Services.AddHealthChecks().AddCheck("ready", new ReadinessCheck(health), tags: [ReadinessTag]);
         var app = builder.Build();
         app.MapMetrics(settings => settings.Registry = registry);
-        // Liveness runs no check (a probe that followed the broker would have Kubernetes restart every
-        // worker while the broker restarts); readiness is the owner's check.
+        // Liveness runs no check (a probe that followed the cluster would have Kubernetes restart every
+        // worker while the coordinator restarts); readiness is the owner's check.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteOk });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessTag), ResponseWriter = WriteReadiness });
         try

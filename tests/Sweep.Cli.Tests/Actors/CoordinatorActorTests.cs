@@ -108,46 +108,41 @@ public class CoordinatorActorTests : ActorTestKit
     }
 
     [Fact]
-    public void A_redispatch_sends_every_chunk_in_flight_again_with_the_same_attempt_within_the_credits()
+    public void A_work_source_that_stops_has_its_chunks_sent_again_at_once_each_alone_to_a_source_without_another_suspect()
     {
         var plan = SmallPlan();
         var counters = new RunCounters(plan.TotalChunks, plan.TotalEvaluations);
-        var coordinator = Coordinator(plan, _aggregator, new RunOptions { DispatchWindow = 3, MaxAttempts = 2 }, counters);
+        var coordinator = Coordinator(plan, _aggregator, new RunOptions { DispatchWindow = 10, MaxAttempts = 3 }, counters);
+        var lost = CreateTestProbe();
+        lost.Send(coordinator, new RequestWork(2));
+        Assert.Equal([0L, 1], new[] { lost.ExpectMsg<WorkItem>().Chunk, lost.ExpectMsg<WorkItem>().Chunk });
 
-        _worker.Send(coordinator, new RequestWork(3));
-        var first = Enumerable.Range(0, 3).Select(_ => _worker.ExpectMsg<WorkItem>()).ToList();
-        Assert.Equal([0L, 1, 2], first.Select(i => i.Chunk));
+        _worker.Send(coordinator, new RequestWork(2)); // two credits waiting
+        Assert.Equal([2L, 3], new[] { _worker.ExpectMsg<WorkItem>().Chunk, _worker.ExpectMsg<WorkItem>().Chunk });
+        _worker.Send(coordinator, new RequestWork(2));
+        Assert.Equal([4L, 5], new[] { _worker.ExpectMsg<WorkItem>().Chunk, _worker.ExpectMsg<WorkItem>().Chunk });
+        var other = CreateTestProbe();
+        other.Send(coordinator, new RequestWork(2)); // the plan is out of new chunks now (6 chunks)
+        other.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
-        coordinator.Tell(new ChunkStored(1, 1, Duplicate: false));
-        coordinator.Tell(new RedispatchInFlight("test"));
-        _worker.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // no credits left: nothing goes out
-        Assert.Equal(2, counters.Redispatches);
+        Sys.Stop(lost.Ref); // DeathWatch: in a cluster, its node was removed
+        // Chunks 0 and 1 go out at once as second attempts, one to each source: never two suspects to one source.
+        var first = other.ExpectMsg<WorkItem>();
+        Assert.Equal((0L, 2), (first.Chunk, first.Attempt));
+        other.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        _worker.Send(coordinator, new RequestWork(1));
+        var second = _worker.ExpectMsg<WorkItem>();
+        Assert.Equal((1L, 2), (second.Chunk, second.Attempt));
+        Assert.Equal((2L, 0L), (counters.Redispatches, counters.Retries));
 
-        _worker.Send(coordinator, new RequestWork(4));
-        var again = Enumerable.Range(0, 3).Select(_ => _worker.ExpectMsg<WorkItem>()).ToList();
-        // The chunks in flight (0 and 2) again first, unchanged; then chunk 3 fills the slot chunk 1 freed.
-        Assert.Equal([(0L, 1), (2L, 1), (3L, 1)], again.Select(i => (i.Chunk, i.Attempt)));
-        Assert.Equal(0, counters.Retries);
-
-        // A redispatch is not an attempt: a failure afterwards still has its retry left (MaxAttempts = 2).
-        coordinator.Tell(new ChunkFailed(first[0], "boom", "w"));
-        Assert.Equal((0L, 2), _worker.ExpectMsg<WorkItem>() is var r ? (r.Chunk, r.Attempt) : default);
-
-        // The second result of a redispatched chunk is a duplicate: counted, and the run completes.
-        _worker.Send(coordinator, new RequestWork(10));
-        foreach (var (chunk, duplicate) in new[] { (0L, false), (2L, false), (2L, true), (3L, false) })
+        foreach (long chunk in new[] { 0L, 1, 2, 3, 4, 5 })
         {
-            coordinator.Tell(new ChunkStored(chunk, 1, duplicate));
+            coordinator.Tell(new ChunkStored(chunk, 1, false));
         }
 
-        var last = Enumerable.Range(0, 2).Select(_ => _worker.ExpectMsg<WorkItem>().Chunk).ToList();
-        Assert.Equal([4L, 5], last);
-        coordinator.Tell(new ChunkStored(4, 1, false));
-        coordinator.Tell(new ChunkStored(5, 1, false));
         _aggregator.ExpectMsg<DrainAggregator>();
         _aggregator.Reply(AggregatorDrained.Instance);
         ExpectMsg<RunCompleted>();
-        Assert.Equal((plan.TotalChunks, 1L), (counters.DoneChunks, counters.DuplicateResults));
     }
 
     [Fact]

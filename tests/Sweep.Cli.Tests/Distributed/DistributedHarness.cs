@@ -1,18 +1,35 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 
 namespace Sweep.Cli.Tests.Distributed;
 
-/// <summary>Coordinator and worker processes of one distributed test, killed when the test ends.</summary>
-internal sealed class DistributedHarness(BrokerFixture broker, RunHarness run) : IDisposable
+/// <summary>Coordinator and worker processes of one cluster test on 127.0.0.1, killed (by PID) when the test ends.</summary>
+internal sealed class DistributedHarness(RunHarness run) : IDisposable
 {
     private readonly List<(Process Process, StringBuilder Log)> _processes = [];
 
-    public Process Worker(params string[] extra) =>
-        Start("sweep-worker.dll", ["--concurrency", "1", .. extra]);
+    /// <summary>The first coordinator's remoting port: the workers' seed.</summary>
+    public int SeedPort { get; } = FreePort();
 
-    public Process Coordinator(string name, params string[] extra) =>
-        Start("sweep.dll", ["coordinator", run.SpecPath, "--output", run.RunDir(name), "--progress", "json", "--progress-interval", "0.1", .. extra]);
+    /// <summary>A TCP port nobody listens on now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public Process Worker(params string[] extra) =>
+        Start("sweep-worker.dll", ["--concurrency", "1", "--seed", $"127.0.0.1:{SeedPort}", .. extra]);
+
+    /// <summary>A coordinator of run directory <paramref name="name"/>; the seed unless <paramref name="port"/> says otherwise.</summary>
+    public Process Coordinator(string name, params string[] extra) => Coordinator(name, SeedPort, extra);
+
+    public Process Coordinator(string name, int port, params string[] extra) =>
+        Start("sweep.dll", ["coordinator", run.SpecPath, "--output", run.RunDir(name), "--listen", $"127.0.0.1:{port}", "--progress", "json",
+            "--progress-interval", "0.1", .. extra]);
 
     public string Log(Process process)
     {
@@ -24,7 +41,7 @@ internal sealed class DistributedHarness(BrokerFixture broker, RunHarness run) :
     }
 
     /// <summary>Waits for the process to exit; fails the test with its log if it takes longer than <paramref name="seconds"/>.</summary>
-    public async Task<int> ExitCode(Process process, int seconds = 180)
+    public async Task<int> ExitCode(Process process, int seconds = 120)
     {
         try
         {
@@ -32,7 +49,7 @@ internal sealed class DistributedHarness(BrokerFixture broker, RunHarness run) :
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"process did not exit within {seconds} s; its log:\n{Log(process)}");
+            Assert.Fail($"process did not exit within {seconds} s; its log:\n{Log(process)}\nall logs:\n{AllLogs()}");
         }
 
         process.WaitForExit(); // flush the asynchronous output readers
@@ -40,7 +57,7 @@ internal sealed class DistributedHarness(BrokerFixture broker, RunHarness run) :
     }
 
     /// <summary>Waits until the coordinator's progress shows at least <paramref name="chunks"/> stored chunks.</summary>
-    public async Task WaitForChunks(Process coordinator, long chunks, int seconds = 120)
+    public async Task WaitForChunks(Process coordinator, long chunks, int seconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)
@@ -56,8 +73,23 @@ internal sealed class DistributedHarness(BrokerFixture broker, RunHarness run) :
             await Task.Delay(50);
         }
 
-        Assert.Fail($"fewer than {chunks} chunks stored after {seconds} s:\n{Log(coordinator)}");
+        Assert.Fail($"fewer than {chunks} chunks stored after {seconds} s:\n{Log(coordinator)}\nall logs:\n{AllLogs()}");
     }
+
+    /// <summary>Waits until <paramref name="process"/> logged <paramref name="text"/>.</summary>
+    public async Task WaitForLog(Process process, string text, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!Log(process).Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"'{text}' not logged within {seconds} s:\n{Log(process)}");
+            await Task.Delay(50);
+        }
+    }
+
+    public string AllLogs() => string.Join("\n=====\n", _processes.Select(p => $"pid {p.Process.Id}:\n{Log(p.Process)}"));
+
+    public static void Signal(Process process, string signal) => Process.Start("kill", [$"-{signal}", process.Id.ToString()])!.WaitForExit();
 
     private Process Start(string program, string[] args)
     {
@@ -68,7 +100,6 @@ internal sealed class DistributedHarness(BrokerFixture broker, RunHarness run) :
             info.ArgumentList.Add(arg);
         }
 
-        info.Environment["SWEEP_BROKER_URL"] = broker.Url;
         var process = new Process { StartInfo = info };
         var log = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
@@ -86,6 +117,7 @@ internal sealed class DistributedHarness(BrokerFixture broker, RunHarness run) :
         {
             if (!process.HasExited)
             {
+                Signal(process, "CONT"); // a test may have stopped it
                 process.Kill(entireProcessTree: true);
             }
 

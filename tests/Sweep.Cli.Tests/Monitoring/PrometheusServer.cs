@@ -21,7 +21,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
 
     private PrometheusServer(IEnumerable<string> targets)
     {
-        Port = BrokerFixture.FreePort();
+        Port = DistributedHarness.FreePort();
         string config = Path.Combine(_directory, "prometheus.yml");
         File.WriteAllText(config, $"""
             global:

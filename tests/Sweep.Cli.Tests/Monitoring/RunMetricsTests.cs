@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 
 namespace Sweep.Cli.Tests.Monitoring;
 
-/// <summary>/metrics of a real <c>sweep run</c> process (embedded workers, no broker), and the
+/// <summary>/metrics of a real <c>sweep run</c> process (embedded workers, no cluster), and the
 /// metrics port's failure mode.</summary>
 public partial class RunMetricsTests
 {
@@ -50,6 +50,7 @@ public partial class RunMetricsTests
             Assert.Equal(6, Sample(text, "sweep_chunk_duration_seconds_count"));
             Assert.Equal(0, Sample(text, "sweep_chunk_evaluation_failures_total"));
             Assert.Equal(0, Sample(text, "sweep_chunks_in_flight"));
+            Assert.Equal(0, Sample(text, "sweep_chunks_pending"));
             Assert.Contains("# TYPE sweep_points_stored_total counter\n", text);
             Assert.Contains("# TYPE sweep_chunk_duration_seconds histogram\n", text);
             Assert.Matches("sweep_run_info\\{[^}]*name=\"observed\"[^}]*\\} 1\n", text);

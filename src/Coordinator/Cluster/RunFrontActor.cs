@@ -1,0 +1,84 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Sweep.Coordinator.Engine;
+using Sweep.Engine.Messages;
+using Sweep.Engine.Planning;
+
+namespace Sweep.Coordinator.Cluster;
+
+/// <summary>
+/// The run as worker nodes see it, at the well-known path <c>/user/run/workers</c> of a coordinator node:
+/// answers <see cref="DescribeRun"/> with the <see cref="RunOffer"/>, forwards work requests and failures
+/// to the coordinator (the sender stays the worker node's work source, which the coordinator watches),
+/// and results to the aggregator — a large result arrives in <see cref="ResultPart"/>s, each
+/// acknowledged, and is put together here. A result that is not one of this run's chunks as the plan
+/// defines it is dropped and counted as malformed.
+/// </summary>
+public sealed class RunFrontActor : ReceiveActor
+{
+    private readonly RunOffer _offer;
+    private readonly SweepPlan _plan;
+    private readonly IActorRef _coordinator, _aggregator;
+    private readonly RunCounters _counters;
+    private readonly ResultAssembly<IActorRef> _assembly = new();
+
+    public RunFrontActor(RunOffer offer, SweepPlan plan, IActorRef coordinator, IActorRef aggregator, RunCounters counters)
+    {
+        (_offer, _plan, _coordinator, _aggregator, _counters) = (offer, plan, coordinator, aggregator, counters);
+        Receive<DescribeRun>(_ => Sender.Tell(_offer));
+        Receive<RequestWork>(request => _coordinator.Forward(request));
+        Receive<ChunkFailed>(failed => _coordinator.Forward(failed));
+        Receive<ChunkResult>(OnResult);
+        Receive<ResultPart>(OnPart);
+        Receive<Terminated>(t => _assembly.Forget(t.ActorRef));
+    }
+
+    public static Props Props(RunOffer offer, SweepPlan plan, IActorRef coordinator, IActorRef aggregator, RunCounters counters) =>
+        Akka.Actor.Props.Create(() => new RunFrontActor(offer, plan, coordinator, aggregator, counters));
+
+    private void OnPart(ResultPart part)
+    {
+        Sender.Tell(new ResultPartReceived(part.RunId, part.Chunk, part.Attempt, part.Part));
+        if (part.Part == 0)
+        {
+            Context.Watch(Sender); // an uploader that dies mid-upload leaves no partial result behind
+        }
+
+        try
+        {
+            if (_assembly.Add(Sender, part) is { } result)
+            {
+                OnResult(result);
+            }
+        }
+        catch (SerializationException)
+        {
+            _counters.Malformed();
+        }
+    }
+
+    private void OnResult(ChunkResult result)
+    {
+        if (Fits(result.Item) && result.Evaluations == (long)result.Item.Count * _plan.Models[result.Item.ModelIndex].InnerLength)
+        {
+            _aggregator.Forward(result);
+        }
+        else
+        {
+            _counters.Malformed();
+        }
+    }
+
+    /// <summary>The item is one of this run's chunks exactly as the plan defines it.</summary>
+    private bool Fits(WorkItem item)
+    {
+        if (item.RunId != _offer.RunId || item.SpecHash != _plan.SpecHash || item.Chunk >= _plan.TotalChunks)
+        {
+            return false;
+        }
+
+        var (model, local) = _plan.Locate(item.Chunk);
+        var (start, count) = model.ChunkRange(local);
+        return model.Index == item.ModelIndex && start == item.Start && count == item.Count;
+    }
+}

@@ -1,0 +1,72 @@
+using Akka.Configuration;
+
+namespace Sweep.Engine.Cluster;
+
+/// <summary>
+/// A node of the sweep cluster: its remoting, its role (<see cref="CoordinatorRole"/> or
+/// <see cref="WorkerRole"/>) and the seed nodes it joins (a coordinator without seeds is its own seed).
+/// <see cref="ToConfig"/> composes the cluster, failure-detector and split-brain-resolver settings that
+/// docs/ENGINE.md ("Cluster") explains and measures.
+/// </summary>
+public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IReadOnlyList<HostPort> Seeds)
+{
+    public const string SystemName = "sweep";
+    public const string CoordinatorRole = "coordinator";
+    public const string WorkerRole = "worker";
+
+    /// <summary>A node that has not joined any seed by then gives up (exit 69).</summary>
+    public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>The seed addresses, the node's own when it has none.</summary>
+    public IReadOnlyList<string> SeedAddresses =>
+        (Seeds.Count > 0 ? Seeds : [new HostPort(Remoting.AdvertisedHost, Remoting.Listen.Port)]).Select(Address).ToList();
+
+    /// <summary>A node's actor-system address; the scheme is this node's (TLS or not: every node of a cluster uses the same).</summary>
+    public string Address(HostPort node) => $"{Remoting.Protocol}://{SystemName}@{node}";
+
+    public Config ToConfig() => ConfigurationFactory.ParseString($$"""
+        akka {
+          actor.provider = cluster
+          remote.log-remote-lifecycle-events = off
+          # Batching holds small writes (work requests, part acknowledgements) up to its 40 ms flush interval
+          # when traffic is light: a pull protocol would wait on it at every step (docs/BENCHMARKS.md, "Cluster").
+          remote.dot-netty.tcp.batching.enabled = false
+          # A worker waiting for its coordinator (not yet started, or restarting) tries again within a second
+          # once it is there, instead of after the 5 s gate that follows a refused connection.
+          remote.retry-gate-closed-for = 500ms
+          cluster {
+            roles = ["{{Role}}"]
+            seed-nodes = [{{string.Join(", ", SeedAddresses.Select(a => $"\"{a}\""))}}]
+            # Garbage on the port, a node going away: one line each, not a stream of info messages.
+            log-info = off
+            shutdown-after-unsuccessful-join-seed-nodes = {{JoinTimeout.TotalSeconds}}s
+            # A restarted worker whose previous incarnation is not yet removed tries again soon.
+            retry-unsuccessful-join-after = 2s
+            seed-node-timeout = 1s
+            run-coordinated-shutdown-when-down = on
+            # Measured on a loaded 2-core machine (docs/ENGINE.md, "Cluster"): no false alarms under full load,
+            # a killed node removed ~6 s after its death.
+            failure-detector {
+              heartbeat-interval = 500ms
+              acceptable-heartbeat-pause = 3s
+              threshold = 10
+            }
+            downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+            split-brain-resolver {
+              active-strategy = keep-oldest
+              stable-after = 2s
+              # Not "down everyone" when reachability keeps changing (a loaded machine's delayed heartbeats):
+              # that would stop the coordinator too; with keep-oldest the coordinator keeps the run and any
+              # worker that is downed re-joins as a new incarnation.
+              down-all-when-unstable = off
+              # The oldest coordinator (the cluster's first node) always survives; nodes cut off from it down
+              # themselves, and a worker then re-joins the seeds as a new incarnation (WorkerNode).
+              keep-oldest {
+                down-if-alone = off
+                role = "{{CoordinatorRole}}"
+              }
+            }
+          }
+        }
+        """).WithFallback(Remoting.ToConfig());
+}
