@@ -86,7 +86,6 @@ public class MessageSerializerTests
     {
         (WorkItem e, WorkItem a) => SameItem(e, a),
         (ChunkFailed e, ChunkFailed a) => SameItem(e.Item, a.Item) && e with { Item = a.Item } == a,
-        (ChunkDeadLettered e, ChunkDeadLettered a) => SameItem(e.Item, a.Item) && e with { Item = a.Item } == a,
         (ChunkResult e, ChunkResult a) => SameItem(e.Item, a.Item) && e.Evaluations == a.Evaluations && e.ObservableCount == a.ObservableCount
                                           && e.Values.AsSpan(0, e.ValueBytes).SequenceEqual(a.Values.AsSpan(0, a.ValueBytes))
                                           && e.Status.AsSpan().SequenceEqual(a.Status) && e.WorkerId == a.WorkerId && e.Elapsed == a.Elapsed,

@@ -17,7 +17,7 @@ public static class RunCommand
     {
         var command = new Command("run", "Run a sweep on this machine (no servers): every core evaluates chunks into a crash-safe, resumable run directory. " +
                                          "Exit 0 when every chunk is stored, 65 for a bad spec, 70 if chunks failed, 130 if interrupted.");
-        var run = new RunInvocation(command, role: "run", adaptive: true);
+        var run = new RunInvocation(command, role: "run");
         var workers = new Option<int>("--workers", "-j") { Description = "Worker actors (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shard = new Option<string?>("--shard")
         {

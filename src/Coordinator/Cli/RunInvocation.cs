@@ -46,13 +46,10 @@ public sealed class RunInvocation
     private readonly LiveOptions _live;
     private readonly string _role;
 
-    private readonly bool _adaptive;
-
     /// <param name="role">The <c>role</c> label of this process's metrics: run or coordinator.</param>
-    /// <param name="adaptive">Whether this mode runs adaptive specs (their work items carry lattice points).</param>
-    public RunInvocation(Command command, string role, bool adaptive = false)
+    public RunInvocation(Command command, string role)
     {
-        (_role, _adaptive) = (role, adaptive);
+        _role = role;
         _progress.AcceptOnlyFromAmong("auto", "bar", "json", "none");
         command.Arguments.Add(_spec);
         foreach (var option in new Option[] { _output, _force, _progress, _interval, _maxPoints, _chunk, _attempts })
@@ -107,11 +104,10 @@ public sealed class RunInvocation
         var style = ProgressReporter.Resolve(Enum.Parse<ProgressStyle>(parse.GetValue(_progress)!, ignoreCase: true));
         var plan = SweepPlan.Create(SpecFile.Parse(parse.GetValue(_spec)!, io.Registry, overrides), io.Registry);
         string directory = plan.Spec.Output;
-        if (plan.Spec.Adaptive is not null && (!_adaptive || options.Shard is not null || _live.Requested(parse)))
+        if (plan.Spec.Adaptive is not null && (options.Shard is not null || _live.Requested(parse)))
         {
             throw new UsageException(options.Shard is not null ? "--shard splits a grid's chunks; an adaptive run's rounds depend on each other: run it whole"
-                : _live.Requested(parse) ? "--serve shows grid runs; follow an adaptive run with 'sweep status' and 'sweep plot'"
-                : "an adaptive spec runs with 'sweep run' (the broker's wire format carries no adaptive points)");
+                : "--serve shows grid runs; follow an adaptive run with 'sweep status' and 'sweep plot'");
         }
 
         // Served before the run directory is touched: a port that cannot be bound leaves nothing behind.

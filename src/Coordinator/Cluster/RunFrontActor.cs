@@ -59,7 +59,7 @@ public sealed class RunFrontActor : ReceiveActor
 
     private void OnResult(ChunkResult result)
     {
-        if (Fits(result.Item) && result.Evaluations == (long)result.Item.Count * _plan.Models[result.Item.ModelIndex].InnerLength)
+        if (Fits(result.Item) && result.Evaluations == _plan.EvaluationsOf(result.Item))
         {
             _aggregator.Forward(result);
         }
@@ -69,16 +69,16 @@ public sealed class RunFrontActor : ReceiveActor
         }
     }
 
-    /// <summary>The item is one of this run's chunks exactly as the plan defines it.</summary>
+    /// <summary>The item is one of this run's chunks exactly as the plan defines it (an adaptive chunk: with its points).</summary>
     private bool Fits(WorkItem item)
     {
-        if (item.RunId != _offer.RunId || item.SpecHash != _plan.SpecHash || item.Chunk >= _plan.TotalChunks)
+        if (item.RunId != _offer.RunId || item.SpecHash != _plan.SpecHash || item.Chunk < 0 || item.Chunk >= _plan.TotalChunks)
         {
             return false;
         }
 
-        var (model, local) = _plan.Locate(item.Chunk);
-        var (start, count) = model.ChunkRange(local);
-        return model.Index == item.ModelIndex && start == item.Start && count == item.Count;
+        var expected = _plan.Item(item.Chunk, _offer.RunId);
+        return expected.ModelIndex == item.ModelIndex && expected.Start == item.Start && expected.Count == item.Count
+               && (expected.Lattice ?? []).AsSpan().SequenceEqual(item.Lattice ?? []);
     }
 }

@@ -33,9 +33,8 @@ public sealed class ChunkEvaluator(SweepPlan plan)
         var model = modelPlan.Model;
         var (columns, results, tile) = Scratch(modelPlan);
         int inner = modelPlan.InnerLength;
-        // A grid chunk's rows are its outer points; an adaptive chunk's are its points × the unrefined axes.
-        int rows = item.Lattice is null ? item.Count : item.Count * modelPlan.RowsPerPoint;
-        int evaluations = rows * inner;
+        int evaluations = plan.EvaluationsOf(item);
+        int rows = evaluations / inner;
         int[] selected = modelPlan.ObservableIndices;
 
         byte[] values = ResultBuffers.Rent(selected.Length * evaluations * sizeof(double));

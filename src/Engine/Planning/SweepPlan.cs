@@ -52,6 +52,15 @@ public sealed class SweepPlan
         return new WorkItem(runId, SpecHash, chunk, model.Index, start, count, Attempt: 1, Rounds?.Lattice(chunk));
     }
 
+    /// <summary>How many evaluations the work item's result holds: its rows (a grid chunk's outer points; an
+    /// adaptive chunk's points × the unrefined axes) times the inner grid.</summary>
+    public int EvaluationsOf(WorkItem item)
+    {
+        var model = Models[item.ModelIndex];
+        int rows = item.Lattice is null ? item.Count : item.Count * model.RowsPerPoint;
+        return rows * model.InnerLength;
+    }
+
     public SweepSpec Spec { get; }
 
     public IReadOnlyList<ModelPlan> Models { get; }

@@ -66,6 +66,7 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
                 run.Front.Tell(failed);
             }
         });
+        Receive<Terminated>(t => OnFrontStopped(t.ActorRef));
         Receive<UploadDone>(_ => _uploading--);
         Receive<StopWorking>(_ => _stopping = true);
     }
@@ -161,10 +162,26 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
         }
 
         _runs[offer.RunId] = (Sender, node);
+        Context.Watch(Sender); // an adaptive run starts a new front for each round on the same node
         _log.WriteLine($"sweep-worker {_id}: serving run {offer.RunId} ({plan.TotalChunks} chunks) of {node}");
         if (!_stopping)
         {
             Sender.Tell(new RequestWork(_prefetch));
+        }
+    }
+
+    /// <summary>A run's front stopped while its node stays in the cluster (an adaptive round ended, or the
+    /// run): forget it and ask the node again, so the next round's front is found within a second.</summary>
+    private void OnFrontStopped(IActorRef front)
+    {
+        foreach (var (runId, run) in _runs.Where(r => r.Value.Front.Equals(front)).ToList())
+        {
+            _runs.Remove(runId);
+            _uploader.Tell(new ForgetRun(runId));
+            if (_coordinators.Contains(run.Node))
+            {
+                _unanswered.Add(run.Node);
+            }
         }
     }
 

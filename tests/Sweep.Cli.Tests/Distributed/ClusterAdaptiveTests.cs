@@ -1,0 +1,43 @@
+namespace Sweep.Cli.Tests.Distributed;
+
+/// <summary>An adaptive run through the cluster: the rounds' work items carry their lattice points over
+/// remoting (MessagePack), so a coordinator and two worker processes give bitwise the embedded run's points.</summary>
+[Collection("cluster")]
+public class ClusterAdaptiveTests
+{
+    private const string Spec = """
+        name: adaptive
+        models: [magnon-junction]
+        axes:
+          h: {log: [1.0e-6, 1.0], n: 7}
+          T: {log: [0.01, 1.0], n: 4}
+          J_T: {values: [0.1, 0.2]}
+        constants: {S: 1}
+        observables: [L11, tau_plus, K]
+        chunk: 5
+        adaptive:
+          axes: {h: 0.002, T: 0.002}
+          observables: {L11: log, tau_plus: log}
+          budget: 700
+          tolerance: 0.001
+        """;
+
+    [Fact]
+    public async Task An_adaptive_run_on_a_coordinator_and_two_workers_equals_the_embedded_one_bitwise()
+    {
+        using var run = new RunHarness(Spec);
+        using var cluster = new DistributedHarness(run);
+        var coordinator = cluster.Coordinator("c");
+        cluster.Worker();
+        cluster.Worker();
+        Assert.True(await cluster.ExitCode(coordinator) == 0, cluster.AllLogs());
+
+        Assert.Equal(0, run.Run("embedded").ExitCode);
+        var expected = run.ExportNpz("embedded");
+        var actual = run.ExportNpz("c");
+        Assert.Contains("magnon-junction-points/L11.npy", expected.Keys);
+        Assert.True(expected["magnon-junction-points/L11.npy"].Length > 300 * sizeof(double)); // refined past the 56-point coarse grid
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        Assert.All(expected, e => Assert.True(e.Value.AsSpan().SequenceEqual(actual[e.Key]), $"{e.Key} differs"));
+    }
+}
