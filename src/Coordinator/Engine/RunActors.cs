@@ -41,7 +41,7 @@ public sealed class RunActors : IAsyncDisposable
         var ready = new TaskCompletionSource<CoordinatorReady>(TaskCreationOptions.RunContinuationsAsynchronously);
         var completed = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var coordinator = CoordinatorActor.Props(plan, runId, skip, AggregatorActor.Props(plan, store, stored: stored), options, counters);
-        var supervisor = system.ActorOf(RunSupervisorActor.Props(coordinator, workers, ready, completed), name);
+        var supervisor = await StartSupervisorAsync(system, RunSupervisorActor.Props(coordinator, workers, ready, completed), name);
         if (await Task.WhenAny(ready.Task, completed.Task) == completed.Task)
         {
             await supervisor.GracefulStop(StopTimeout);
@@ -49,6 +49,23 @@ public sealed class RunActors : IAsyncDisposable
         }
 
         return new RunActors(system, supervisor, await ready.Task, completed.Task);
+    }
+
+    /// <summary>Starts the supervisor under its well-known name, once the previous run's (an adaptive run's previous round)
+    /// has released it: the guardian frees a name only when it handles the child's termination, which may come just after
+    /// <see cref="DisposeAsync"/>'s watcher has seen it stop.</summary>
+    private static async Task<IActorRef> StartSupervisorAsync(ActorSystem system, Props props, string? name)
+    {
+        for (var deadline = DateTime.UtcNow + StopTimeout; ; await Task.Delay(10))
+        {
+            try
+            {
+                return system.ActorOf(props, name);
+            }
+            catch (InvalidActorNameException) when (name is not null && DateTime.UtcNow < deadline)
+            {
+            }
+        }
     }
 
     /// <summary>Waits until the run is over: every chunk stored or abandoned, or stopped (by
