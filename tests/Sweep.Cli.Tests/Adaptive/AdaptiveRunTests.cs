@@ -10,7 +10,7 @@ namespace Sweep.Cli.Tests.Adaptive;
 public class AdaptiveRunTests
 {
     // J_T stays a grid axis (each point is evaluated at both values); small chunks make many of them per round.
-    private const string Spec = """
+    internal const string Spec = """
         name: adaptive
         models: [magnon-junction]
         axes:

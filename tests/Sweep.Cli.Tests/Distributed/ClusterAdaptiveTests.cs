@@ -5,22 +5,8 @@ namespace Sweep.Cli.Tests.Distributed;
 [Collection("cluster")]
 public class ClusterAdaptiveTests
 {
-    private const string Spec = """
-        name: adaptive
-        models: [magnon-junction]
-        axes:
-          h: {log: [1.0e-6, 1.0], n: 7}
-          T: {log: [0.01, 1.0], n: 4}
-          J_T: {values: [0.1, 0.2]}
-        constants: {S: 1}
-        observables: [L11, tau_plus, K]
-        chunk: 5
-        adaptive:
-          axes: {h: 0.002, T: 0.002}
-          observables: {L11: log, tau_plus: log}
-          budget: 700
-          tolerance: 0.001
-        """;
+    // The embedded adaptive tests' spec: J_T a grid axis, small chunks, several rounds.
+    private const string Spec = Adaptive.AdaptiveRunTests.Spec;
 
     [Fact]
     public async Task An_adaptive_run_on_a_coordinator_and_two_workers_equals_the_embedded_one_bitwise()
