@@ -4,11 +4,14 @@
 # leaves). Its first run is reported apart (a fresh process: JIT and tiering), then ROUNDS rounds of
 # `sweep run -j W` against `sweep coordinator` on the same spec, each timed by the run's own "computed in".
 #   bench/cluster.sh SPEC [W] [ROUNDS] [extra options for both, e.g. --chunk 1024]
+# SWEEP_BIN=DIR runs the `sweep` built there instead of building this tree (before/after comparisons).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 spec=$1; workers=${2:-$(nproc)}; rounds=${3:-3}; extra=("${@:4}")
-dotnet build src/Coordinator -c Release -v quiet >/dev/null
-bin=src/Coordinator/bin/Release/net10.0
+# The program users run: `./sweep`'s ReadyToRun build (a fresh coordinator process otherwise spends a
+# third of its CPU compiling Akka.Remote's and DotNetty's code, docs/BENCHMARKS.md "Cluster").
+bin=${SWEEP_BIN:-.build/sweep}
+[[ -n ${SWEEP_BIN:-} ]] || ./sweep --help >/dev/null
 dir=$(mktemp -d); port=$((24000 + RANDOM % 1000))
 worker=
 cleanup() {

@@ -89,7 +89,7 @@ public class MessageSerializerTests
         (ChunkResult e, ChunkResult a) => SameItem(e.Item, a.Item) && e.Evaluations == a.Evaluations && e.ObservableCount == a.ObservableCount
                                           && e.Values.AsSpan(0, e.ValueBytes).SequenceEqual(a.Values.AsSpan(0, a.ValueBytes))
                                           && e.Status.AsSpan().SequenceEqual(a.Status) && e.WorkerId == a.WorkerId && e.Elapsed == a.Elapsed,
-        (ResultPart e, ResultPart a) => (e with { Bytes = [] }) == (a with { Bytes = [] }) && e.Bytes.AsSpan().SequenceEqual(a.Bytes),
+        (ResultPart e, ResultPart a) => (e with { Bytes = default }) == (a with { Bytes = default }) && e.Bytes.Span.SequenceEqual(a.Bytes.Span),
         _ => expected.Equals(actual),
     };
 

@@ -10,8 +10,8 @@ namespace Sweep.Coordinator.Cluster;
 /// The run as worker nodes see it, at the well-known path <c>/user/run/workers</c> of a coordinator node:
 /// answers <see cref="DescribeRun"/> with the <see cref="RunOffer"/>, forwards work requests and failures
 /// to the coordinator (the sender stays the worker node's work source, which the coordinator watches),
-/// and results to the aggregator — a large result arrives in <see cref="ResultPart"/>s, each
-/// acknowledged, and is put together here. A result that is not one of this run's chunks as the plan
+/// and results to the aggregator — a large result arrives in <see cref="ResultPart"/>s, acknowledged
+/// every <see cref="ResultPart.AcknowledgeEvery"/> parts and at its last, and is put together here. A result that is not one of this run's chunks as the plan
 /// defines it is dropped and counted as malformed.
 /// </summary>
 public sealed class RunFrontActor : ReceiveActor
@@ -38,7 +38,11 @@ public sealed class RunFrontActor : ReceiveActor
 
     private void OnPart(ResultPart part)
     {
-        Sender.Tell(new ResultPartReceived(part.RunId, part.Chunk, part.Attempt, part.Part));
+        if (part.Acknowledged)
+        {
+            Sender.Tell(new ResultPartReceived(part.RunId, part.Chunk, part.Attempt, part.Part));
+        }
+
         if (part.Part == 0)
         {
             Context.Watch(Sender); // an uploader that dies mid-upload leaves no partial result behind

@@ -42,7 +42,13 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
             shutdown-after-unsuccessful-join-seed-nodes = {{JoinTimeout.TotalSeconds}}s
             # A restarted worker whose previous incarnation is not yet removed tries again soon.
             retry-unsuccessful-join-after = 2s
-            seed-node-timeout = 1s
+            seed-node-timeout = 500ms
+            # A joining worker is Up (and asks for work) within a few gossip rounds: with Akka's 1 s defaults it
+            # waited 0.7-2.4 s of a 3-5 s benchmark run before the first chunk (docs/BENCHMARKS.md, "Cluster").
+            # A handful of nodes gossip a few hundred bytes five times a second.
+            periodic-tasks-initial-delay = 100ms
+            gossip-interval = 200ms
+            leader-actions-interval = 200ms
             run-coordinated-shutdown-when-down = on
             # Measured on a loaded 2-core machine (docs/ENGINE.md, "Cluster"): no false alarms under full load,
             # a killed node removed ~6 s after its death.

@@ -90,10 +90,18 @@ public sealed record RunOffer(string RunId, string SpecHash, string SpecText, in
 
 /// <summary>Worker node → run front: piece <see cref="Part"/> of <see cref="Parts"/> of a serialized
 /// <see cref="ChunkResult"/> too large for one remoting frame (docs/ENGINE.md, "Cluster"). Small pieces
-/// keep the connection free for heartbeats; each is acknowledged with <see cref="ResultPartReceived"/>.</summary>
-public sealed record ResultPart(string RunId, long Chunk, int Attempt, int Part, int Parts, byte[] Bytes) : ISweepMessage;
+/// keep the connection free for heartbeats; every <see cref="AcknowledgeEvery"/>th and the last are acknowledged
+/// with <see cref="ResultPartReceived"/>. <see cref="Bytes"/> is a slice of the whole serialized result (no copy per piece).</summary>
+public sealed record ResultPart(string RunId, long Chunk, int Attempt, int Part, int Parts, ReadOnlyMemory<byte> Bytes) : ISweepMessage
+{
+    /// <summary>Pieces per acknowledgement: one round trip per 256 KiB instead of per 64 KiB.</summary>
+    public const int AcknowledgeEvery = 4;
 
-/// <summary>Run front → worker node: <see cref="Part"/> of the chunk's result arrived; the next may go.</summary>
+    /// <summary>Whether the run front acknowledges this piece (it then acknowledges every piece before it too).</summary>
+    public bool Acknowledged => (Part + 1) % AcknowledgeEvery == 0 || Part + 1 == Parts;
+}
+
+/// <summary>Run front → worker node: pieces 0 to <see cref="Part"/> of the chunk's result arrived; the next may go.</summary>
 public sealed record ResultPartReceived(string RunId, long Chunk, int Attempt, int Part) : ISweepMessage;
 
 /// <summary>Worker node → its work source: stop asking for work, finish what is in hand, then complete the

@@ -137,7 +137,7 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
                 writer.Write(part.Attempt);
                 writer.Write(part.Part);
                 writer.Write(part.Parts);
-                writer.Write(part.Bytes);
+                writer.Write(part.Bytes.Span);
                 break;
             case ResultPartReceived received:
                 writer.WriteArrayHeader(4);
@@ -154,7 +154,8 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
     }
 
     /// <summary>The message that <see cref="Write"/> wrote under <paramref name="manifest"/>; throws
-    /// <see cref="SerializationException"/> for anything else.</summary>
+    /// <see cref="SerializationException"/> for anything else. A <see cref="ResultPart"/> refers to
+    /// <paramref name="bytes"/> (keep them unchanged while it lives); every other message copies what it keeps.</summary>
     public static object Read(ReadOnlyMemory<byte> bytes, string manifest)
     {
         var reader = new MessagePackReader(bytes);
@@ -296,7 +297,9 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
         long chunk = NonNegative(reader.ReadInt64());
         int attempt = NonNegative(reader.ReadInt32()), part = NonNegative(reader.ReadInt32()), parts = NonNegative(reader.ReadInt32());
         var bytes = reader.ReadBytes() ?? throw Malformed("no bytes");
-        return part < parts ? new ResultPart(runId, chunk, attempt, part, parts, bytes.ToArray()) : throw Malformed($"part {part} of {parts}");
+        // The bytes Akka handed over are this message's alone: the piece refers to them rather than copying.
+        var piece = bytes.IsSingleSegment ? bytes.First : bytes.ToArray();
+        return part < parts ? new ResultPart(runId, chunk, attempt, part, parts, piece) : throw Malformed($"part {part} of {parts}");
     }
 
     private static void Fields(ref MessagePackReader reader, int expected)

@@ -14,8 +14,9 @@ namespace Sweep.Worker.Cluster;
 /// <summary>
 /// The work source of a worker node's <see cref="Actors.WorkerActor"/>s, serving every run that any
 /// coordinator node in the cluster offers. Learns of coordinator nodes from cluster membership, asks each
-/// for its run (<see cref="DescribeRun"/>), plans it and then keeps <c>prefetch</c> work requests
-/// outstanding with each run's coordinator: one more each time one of its items goes to a local worker.
+/// for its run (<see cref="DescribeRun"/>), plans it and then keeps about <c>prefetch</c> work requests
+/// outstanding with each run's coordinator: as its items go to local workers, it asks again for as many, in
+/// requests of <c>prefetch / 2</c> (one message per two chunks with two workers, not one per chunk).
 /// Items from all runs wait in one queue, first come first served, so several runs share this node's
 /// workers. Results and failures go back to the item's run (large results through the
 /// <see cref="ResultUploadActor"/>). When a coordinator node is removed, its run's items are dropped (the
@@ -35,6 +36,8 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
     private readonly HashSet<Address> _coordinators = [], _unanswered = [];
     private readonly Queue<WorkItem> _items = new();
     private readonly Queue<IActorRef> _credits = new();
+    // Per run: items handed to local workers and not yet asked for again.
+    private readonly Dictionary<string, int> _owed = [];
     private readonly IActorRef _uploader;
     private int _evaluating, _uploading;
     private bool _stopping;
@@ -113,6 +116,7 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
         foreach (var (runId, _) in _runs.Where(r => r.Value.Node == member.Address).ToList())
         {
             _runs.Remove(runId);
+            _owed.Remove(runId);
             _uploader.Tell(new ForgetRun(runId));
             _log.WriteLine($"sweep-worker {_id}: run {runId} is gone with its coordinator {member.Address}");
         }
@@ -162,6 +166,7 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
         }
 
         _runs[offer.RunId] = (Sender, node);
+        _owed[offer.RunId] = 0;
         Context.Watch(Sender); // an adaptive run starts a new front for each round on the same node
         _log.WriteLine($"sweep-worker {_id}: serving run {offer.RunId} ({plan.TotalChunks} chunks) of {node}");
         if (!_stopping)
@@ -177,6 +182,7 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
         foreach (var (runId, run) in _runs.Where(r => r.Value.Front.Equals(front)).ToList())
         {
             _runs.Remove(runId);
+            _owed.Remove(runId);
             _uploader.Tell(new ForgetRun(runId));
             if (_coordinators.Contains(run.Node))
             {
@@ -209,10 +215,14 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
 
             _credits.Dequeue().Tell(item, Self);
             _evaluating++;
-            if (!_stopping)
+            int owed = _owed.GetValueOrDefault(item.RunId) + 1;
+            if (owed >= Math.Max(1, _prefetch / 2) && !_stopping)
             {
-                run.Front.Tell(new RequestWork(1));
+                run.Front.Tell(new RequestWork(owed));
+                owed = 0;
             }
+
+            _owed[item.RunId] = owed;
         }
     }
 

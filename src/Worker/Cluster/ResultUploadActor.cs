@@ -1,5 +1,6 @@
 using System.Buffers;
 using Akka.Actor;
+using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Serialization;
 
@@ -10,6 +11,9 @@ namespace Sweep.Worker.Cluster;
 /// <see cref="PartBytes"/>, at most <see cref="Window"/> unacknowledged at once, one result after another.
 /// So no frame is large and little is queued on the connection ahead of the cluster's heartbeats, whatever
 /// the result's size (docs/ENGINE.md, "Cluster"). Tells its parent <see cref="UploadDone"/> after each.
+/// <para>A result is serialized once into a buffer this actor reuses, and its parts are slices of it: the buffer
+/// is written again only after every part of the previous upload was acknowledged, so remoting has serialized
+/// them all; an upload dropped half-way leaves its buffer to the parts still queued and takes a new one.</para>
 /// </summary>
 public sealed class ResultUploadActor : ReceiveActor
 {
@@ -21,6 +25,7 @@ public sealed class ResultUploadActor : ReceiveActor
     public const int Window = 16;
 
     private readonly Queue<UploadResult> _waiting = new();
+    private ArrayBufferWriter<byte> _buffer = new(PartBytes);
     private Upload? _current;
 
     public ResultUploadActor()
@@ -47,7 +52,7 @@ public sealed class ResultUploadActor : ReceiveActor
             return; // of an upload already dropped
         }
 
-        upload.Acknowledged++;
+        upload.Acknowledged = Math.Max(upload.Acknowledged, received.Part + 1); // it acknowledges every part up to this one
         if (upload.Acknowledged == upload.Parts)
         {
             Finish();
@@ -61,6 +66,11 @@ public sealed class ResultUploadActor : ReceiveActor
     {
         int before = _waiting.Count;
         var keep = _waiting.Where(u => u.Result.Item.RunId != forget.RunId).ToList();
+        foreach (var dropped in _waiting.Where(u => u.Result.Item.RunId == forget.RunId))
+        {
+            ChunkEvaluator.ResultBuffers.Return(dropped.Result.Values);
+        }
+
         _waiting.Clear();
         keep.ForEach(_waiting.Enqueue);
         for (int i = keep.Count; i < before; i++)
@@ -70,6 +80,7 @@ public sealed class ResultUploadActor : ReceiveActor
 
         if (_current?.Item.RunId == forget.RunId)
         {
+            _buffer = new ArrayBufferWriter<byte>(PartBytes); // parts of the dropped upload may still wait for remoting
             Finish();
         }
     }
@@ -88,9 +99,10 @@ public sealed class ResultUploadActor : ReceiveActor
             return;
         }
 
-        var bytes = new ArrayBufferWriter<byte>(next.Result.ValueBytes + next.Result.Evaluations + 1024);
-        SweepMessageSerializer.Write(next.Result, bytes);
-        _current = new Upload(next.Front, next.Result.Item, bytes.WrittenMemory);
+        _buffer.ResetWrittenCount();
+        SweepMessageSerializer.Write(next.Result, _buffer);
+        ChunkEvaluator.ResultBuffers.Return(next.Result.Values); // serialized: the evaluator may have it again
+        _current = new Upload(next.Front, next.Result.Item, _buffer.WrittenMemory);
         Send(_current);
     }
 
@@ -99,7 +111,7 @@ public sealed class ResultUploadActor : ReceiveActor
         while (upload.Sent < upload.Parts && upload.Sent - upload.Acknowledged < Window)
         {
             int offset = upload.Sent * PartBytes;
-            var piece = upload.Bytes.Slice(offset, Math.Min(PartBytes, upload.Bytes.Length - offset)).ToArray();
+            var piece = upload.Bytes.Slice(offset, Math.Min(PartBytes, upload.Bytes.Length - offset));
             upload.Front.Tell(new ResultPart(upload.Item.RunId, upload.Item.Chunk, upload.Item.Attempt, upload.Sent, upload.Parts, piece), Self);
             upload.Sent++;
         }

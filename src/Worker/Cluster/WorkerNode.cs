@@ -61,7 +61,8 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
             log.WriteLine($"sweep-worker {Id}: joined the cluster as {self} (incarnation {incarnation}), concurrency {concurrency}");
             var state = _state = new WorkerNodeState();
             monitoring.Health.ReadyWhen(() => stop.IsCancellationRequested ? "stopping" : null);
-            var source = system.ActorOf(ClusterWorkSourceActor.Props(_plans, registry, concurrency, crashOnChunk, log, Id, state), "work");
+            // Two chunks per worker asked ahead: a worker finds its next chunk here rather than waiting a round trip.
+            var source = system.ActorOf(ClusterWorkSourceActor.Props(_plans, registry, 2 * concurrency, crashOnChunk, log, Id, state), "work");
             system.ActorOf(WorkerPoolActor.Props(concurrency, Id, hash => _plans.GetValueOrDefault(hash), source, source, source, metrics: metrics), "workers");
 
             var stopped = Task.Delay(Timeout.Infinite, stop);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Serialization;
 using Sweep.Coordinator.Cluster;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Serialization;
@@ -62,5 +63,29 @@ public class ResultAssemblyTests
         Assert.Null(assembly.Add("c", parts[0]));
         assembly.Forget("c");
         Assert.Equal(0, assembly.Open);
+    }
+
+    [Fact]
+    public void A_piece_longer_than_its_first_promised_drops_the_upload_and_an_impossible_size_is_malformed()
+    {
+        var (_, parts) = Split(10_000, 60_000); // 3 parts of at most 60 000 bytes
+        var assembly = new ResultAssembly<string>();
+        Assert.Null(assembly.Add("a", parts[0]));
+        Assert.Null(assembly.Add("a", parts[1] with { Bytes = new byte[120_001] })); // 60 000 + 120 001 exceeds 3 × 60 000
+        Assert.Equal(0, assembly.Open);
+        Assert.Null(assembly.Add("a", parts[2]));
+        Assert.Equal(0, assembly.Open);
+
+        var huge = parts[0] with { Parts = int.MaxValue };
+        Assert.Throws<SerializationException>(() => assembly.Add("a", huge));
+        Assert.Equal(0, assembly.Open);
+    }
+
+    [Fact]
+    public void Every_fourth_piece_and_the_last_are_acknowledged()
+    {
+        var acknowledged = Enumerable.Range(0, 10).Where(p => new ResultPart("r", 1, 1, p, 10, default).Acknowledged);
+        Assert.Equal([3, 7, 9], acknowledged);
+        Assert.True(new ResultPart("r", 1, 1, 0, 1, default).Acknowledged);
     }
 }

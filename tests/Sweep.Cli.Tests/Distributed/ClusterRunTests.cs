@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
@@ -223,7 +224,11 @@ public partial class ClusterRunTests(ITestOutputHelper output)
     public async Task An_unreachable_seed_is_exit_69_within_30_s_naming_its_host_and_port()
     {
         using var run = new RunHarness(Spec);
-        int closed = DistributedHarness.FreePort(); // nobody listens there
+        // Bound but not listening: connections are refused, and no other process (nor this test's own
+        // --listen, which once drew the same free port and joined itself) can take the port meanwhile.
+        using var reserved = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        reserved.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int closed = ((IPEndPoint)reserved.LocalEndPoint!).Port;
         await Task.WhenAll(new[]
         {
             new[] { "worker", "--seed", $"127.0.0.1:{closed}" },
