@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics;
 namespace Sweep.Physics.Bose;
 
 /// <summary>
-/// F_1, F_2, F_3 (PHYSICS.md §0) for many x at once, SIMD across points: 8 per Vector512 on
-/// AVX-512, 4 per Vector256 otherwise. The algorithm is <see cref="BoseIntegrals"/>' (the scalar
+/// F_1, F_2, F_3 and, on request, F_{3/2} (PHYSICS.md §0) for many x at once, SIMD across points:
+/// 8 per Vector512 on AVX-512, 4 per Vector256 otherwise. The algorithm is <see cref="BoseIntegrals"/>' (the scalar
 /// reference it is tested against): below <see cref="BoseIntegrals.RegimeSwitch"/> the expansion
 /// around x = 0, one <c>log</c> and no <c>exp</c>; above it the series in z = e^{−x}.
 /// <para>Results are scaled as F_d = Scale · G_d, with Scale = 1 below the switch and z above, so
@@ -18,13 +18,14 @@ namespace Sweep.Physics.Bose;
 public static class LowOrderBatch
 {
     private const int Orders = 6;          // row stride of the shared coefficient tables
-    private const int One = 1, Two = 3, Three = 5;   // columns of d = 1, 2, 3 in those tables
+    private const int One = 1, ThreeHalves = 2, Two = 3, Three = 5; // columns of d = 1, 3/2, 2, 3 in those tables
     private const double ExpansionTermScale = 44.0;  // as BoseIntegrals: tail below 1e-18 relative
     private const double SeriesTermScale = 39.2;
     private const int MaxSeriesTerms = 28;
     private static readonly double LnTwoPi = Math.Log(2 * Math.PI);
+    private static readonly double TwoSqrtPi = 2 * Math.Sqrt(Math.PI); // −Γ(−1/2)
 
-    // Column-major copies of the scalar kernel's tables: [order][k], orders 1, 2, 3.
+    // Column-major copies of the scalar kernel's tables: [order][k], orders 1, 2, 3, 3/2.
     private static readonly double[] SmallX = Columns(BoseExpansionTables.SmallX, BoseExpansionTables.SmallXTerms);
     private static readonly double[] InversePowers = BuildInversePowers();
 
@@ -36,10 +37,20 @@ public static class LowOrderBatch
         Evaluate(x, scale, g1, g2, g3, PreferredWidth);
 
     /// <summary>The same on a chosen path (512 or 256 bits), so tests can force the narrower one.</summary>
-    public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3, int width)
+    public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3, int width) =>
+        Evaluate(x, scale, g1, g2, g3, [], width);
+
+    /// <summary>Also G_{3/2} (F_{3/2} = scale · G_{3/2}, the magnon density's integral, PHYSICS.md §1):
+    /// one more polynomial in the same pass, and a square root below the switch.</summary>
+    public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3,
+        Span<double> g15) => Evaluate(x, scale, g1, g2, g3, g15, PreferredWidth);
+
+    /// <summary>Scale, G_1, G_2, G_3 and G_{3/2} on a chosen path; an empty <paramref name="g15"/> skips G_{3/2}.</summary>
+    public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3,
+        Span<double> g15, int width)
     {
         int n = x.Length;
-        if (scale.Length < n || g1.Length < n || g2.Length < n || g3.Length < n)
+        if (scale.Length < n || g1.Length < n || g2.Length < n || g3.Length < n || (!g15.IsEmpty && g15.Length < n))
         {
             throw new ArgumentException("every output needs as many elements as x");
         }
@@ -55,50 +66,62 @@ public static class LowOrderBatch
         }
 
         int lanes = width / 64;
-        Span<double> pad = stackalloc double[5 * 8];
-        for (int i = 0; i < n; i += lanes)
+        bool threeHalves = !g15.IsEmpty;
+        int i = 0;
+        for (; i + lanes <= n; i += lanes)
         {
-            int count = Math.Min(lanes, n - i);
-            if (count == lanes)
-            {
-                Block(width, x.Slice(i), scale.Slice(i), g1.Slice(i), g2.Slice(i), g3.Slice(i));
-                continue;
-            }
+            Block(width, x.Slice(i), scale.Slice(i), g1.Slice(i), g2.Slice(i), g3.Slice(i), threeHalves ? g15.Slice(i) : []);
+        }
 
-            // The tail goes through the same vector code, padded with x = 1.
-            pad.Fill(1.0);
-            x.Slice(i, count).CopyTo(pad);
-            Block(width, pad, pad.Slice(8), pad.Slice(16), pad.Slice(24), pad.Slice(32));
-            pad.Slice(8, count).CopyTo(scale.Slice(i));
-            pad.Slice(16, count).CopyTo(g1.Slice(i));
-            pad.Slice(24, count).CopyTo(g2.Slice(i));
-            pad.Slice(32, count).CopyTo(g3.Slice(i));
+        if (i == n)
+        {
+            return;
+        }
+
+        // The tail goes through the same vector code, padded with x = 1.
+        int count = n - i;
+        Span<double> pad = stackalloc double[6 * 8];
+        pad.Fill(1.0);
+        x.Slice(i, count).CopyTo(pad);
+        Block(width, pad, pad.Slice(8), pad.Slice(16), pad.Slice(24), pad.Slice(32), threeHalves ? pad.Slice(40) : []);
+        pad.Slice(8, count).CopyTo(scale.Slice(i));
+        pad.Slice(16, count).CopyTo(g1.Slice(i));
+        pad.Slice(24, count).CopyTo(g2.Slice(i));
+        pad.Slice(32, count).CopyTo(g3.Slice(i));
+        if (threeHalves)
+        {
+            pad.Slice(40, count).CopyTo(g15.Slice(i));
         }
     }
 
-    private static void Block(int width, ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3)
+    private static void Block(int width, ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3,
+        Span<double> g15)
     {
         if (width == 512)
         {
-            Block512(x, scale, g1, g2, g3);
+            Block512(x, scale, g1, g2, g3, g15);
         }
         else
         {
-            Block256(x, scale, g1, g2, g3);
+            Block256(x, scale, g1, g2, g3, g15);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block512(ReadOnlySpan<double> xs, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3)
+    private static void Block512(ReadOnlySpan<double> xs, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3,
+        Span<double> g15)
     {
+        bool threeHalves = !g15.IsEmpty;
         var x = Vector512.Create(xs);
         var small = Vector512.LessThan(x, Vector512.Create(BoseIntegrals.RegimeSwitch));
-        Vector512<double> s1 = default, s2 = default, s3 = default, l1 = default, l2 = default, l3 = default, z = default;
+        Vector512<double> s1 = default, s2 = default, s3 = default, s15 = default;
+        Vector512<double> l1 = default, l2 = default, l3 = default, l15 = default, z = default;
         if (small != Vector512<double>.Zero)
         {
             var lnX = Vector512.Log(x);
             int terms = ExpansionTerms(xs[..8]);
-            Horner3(SmallX, BoseExpansionTables.SmallXTerms, terms, x, out s1, out s2, out s3);
+            Horner(SmallX, BoseExpansionTables.SmallXTerms, terms, x, threeHalves, out s1, out s2, out s3, out s15);
+            s15 = Vector512.FusedMultiplyAdd(Vector512.Create(-TwoSqrtPi), Vector512.Sqrt(x), s15); // F3/2: Γ(−1/2) x^{1/2}
             s1 -= lnX;                                   // F1: −ln x
             s2 = Vector512.FusedMultiplyAdd(x, lnX, s2); // F2: (−x)(−ln x)
             s3 = Vector512.FusedMultiplyAdd(-0.5 * x * x, lnX, s3); // F3: (x²/2)(−ln x)
@@ -108,26 +131,34 @@ public static class LowOrderBatch
         {
             z = Vector512.Exp(-x);
             int terms = SeriesTerms(xs[..8]);
-            Horner3(InversePowers, MaxSeriesTerms, terms, z, out l1, out l2, out l3);
+            Horner(InversePowers, MaxSeriesTerms, terms, z, threeHalves, out l1, out l2, out l3, out l15);
         }
 
         Vector512.ConditionalSelect(small, Vector512<double>.One, z).CopyTo(scale);
         Vector512.ConditionalSelect(small, s1, l1).CopyTo(g1);
         Vector512.ConditionalSelect(small, s2, l2).CopyTo(g2);
         Vector512.ConditionalSelect(small, s3, l3).CopyTo(g3);
+        if (threeHalves)
+        {
+            Vector512.ConditionalSelect(small, s15, l15).CopyTo(g15);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block256(ReadOnlySpan<double> xs, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3)
+    private static void Block256(ReadOnlySpan<double> xs, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3,
+        Span<double> g15)
     {
+        bool threeHalves = !g15.IsEmpty;
         var x = Vector256.Create(xs);
         var small = Vector256.LessThan(x, Vector256.Create(BoseIntegrals.RegimeSwitch));
-        Vector256<double> s1 = default, s2 = default, s3 = default, l1 = default, l2 = default, l3 = default, z = default;
+        Vector256<double> s1 = default, s2 = default, s3 = default, s15 = default;
+        Vector256<double> l1 = default, l2 = default, l3 = default, l15 = default, z = default;
         if (small != Vector256<double>.Zero)
         {
             var lnX = Vector256.Log(x);
             int terms = ExpansionTerms(xs[..4]);
-            Horner3(SmallX, BoseExpansionTables.SmallXTerms, terms, x, out s1, out s2, out s3);
+            Horner(SmallX, BoseExpansionTables.SmallXTerms, terms, x, threeHalves, out s1, out s2, out s3, out s15);
+            s15 = Vector256.FusedMultiplyAdd(Vector256.Create(-TwoSqrtPi), Vector256.Sqrt(x), s15); // F3/2: Γ(−1/2) x^{1/2}
             s1 -= lnX;
             s2 = Vector256.FusedMultiplyAdd(x, lnX, s2);
             s3 = Vector256.FusedMultiplyAdd(-0.5 * x * x, lnX, s3);
@@ -137,13 +168,17 @@ public static class LowOrderBatch
         {
             z = Vector256.Exp(-x);
             int terms = SeriesTerms(xs[..4]);
-            Horner3(InversePowers, MaxSeriesTerms, terms, z, out l1, out l2, out l3);
+            Horner(InversePowers, MaxSeriesTerms, terms, z, threeHalves, out l1, out l2, out l3, out l15);
         }
 
         Vector256.ConditionalSelect(small, Vector256<double>.One, z).CopyTo(scale);
         Vector256.ConditionalSelect(small, s1, l1).CopyTo(g1);
         Vector256.ConditionalSelect(small, s2, l2).CopyTo(g2);
         Vector256.ConditionalSelect(small, s3, l3).CopyTo(g3);
+        if (threeHalves)
+        {
+            Vector256.ConditionalSelect(small, s15, l15).CopyTo(g15);
+        }
     }
 
     /// <summary>Terms of the expansion for the hardest (largest) lane below the switch.</summary>
@@ -176,43 +211,77 @@ public static class LowOrderBatch
         return double.IsFinite(min) ? Math.Min(MaxSeriesTerms, (int)(SeriesTermScale / min) + 1) : 1;
     }
 
-    private static void Horner3(double[] table, int stride, int terms, Vector512<double> y,
-        out Vector512<double> a1, out Vector512<double> a2, out Vector512<double> a3)
+    /// <summary>Horner's rule for the polynomials of orders 1, 2, 3 (and 3/2 when asked) at once:
+    /// independent FMA chains, so the core overlaps their latencies.</summary>
+    private static void Horner(double[] table, int stride, int terms, Vector512<double> y, bool threeHalves,
+        out Vector512<double> a1, out Vector512<double> a2, out Vector512<double> a3, out Vector512<double> a15)
     {
         ref double c = ref MemoryMarshal.GetArrayDataReference(table);
         int k = terms - 1;
         a1 = Vector512.Create(Unsafe.Add(ref c, k));
         a2 = Vector512.Create(Unsafe.Add(ref c, stride + k));
         a3 = Vector512.Create(Unsafe.Add(ref c, 2 * stride + k));
+        if (!threeHalves)
+        {
+            a15 = default;
+            for (k--; k >= 0; k--)
+            {
+                a1 = Vector512.FusedMultiplyAdd(a1, y, Vector512.Create(Unsafe.Add(ref c, k)));
+                a2 = Vector512.FusedMultiplyAdd(a2, y, Vector512.Create(Unsafe.Add(ref c, stride + k)));
+                a3 = Vector512.FusedMultiplyAdd(a3, y, Vector512.Create(Unsafe.Add(ref c, 2 * stride + k)));
+            }
+
+            return;
+        }
+
+        a15 = Vector512.Create(Unsafe.Add(ref c, 3 * stride + k));
         for (k--; k >= 0; k--)
         {
             a1 = Vector512.FusedMultiplyAdd(a1, y, Vector512.Create(Unsafe.Add(ref c, k)));
             a2 = Vector512.FusedMultiplyAdd(a2, y, Vector512.Create(Unsafe.Add(ref c, stride + k)));
             a3 = Vector512.FusedMultiplyAdd(a3, y, Vector512.Create(Unsafe.Add(ref c, 2 * stride + k)));
+            a15 = Vector512.FusedMultiplyAdd(a15, y, Vector512.Create(Unsafe.Add(ref c, 3 * stride + k)));
         }
     }
 
-    private static void Horner3(double[] table, int stride, int terms, Vector256<double> y,
-        out Vector256<double> a1, out Vector256<double> a2, out Vector256<double> a3)
+    /// <summary>Horner's rule for the polynomials of orders 1, 2, 3 (and 3/2 when asked) at once:
+    /// independent FMA chains, so the core overlaps their latencies.</summary>
+    private static void Horner(double[] table, int stride, int terms, Vector256<double> y, bool threeHalves,
+        out Vector256<double> a1, out Vector256<double> a2, out Vector256<double> a3, out Vector256<double> a15)
     {
         ref double c = ref MemoryMarshal.GetArrayDataReference(table);
         int k = terms - 1;
         a1 = Vector256.Create(Unsafe.Add(ref c, k));
         a2 = Vector256.Create(Unsafe.Add(ref c, stride + k));
         a3 = Vector256.Create(Unsafe.Add(ref c, 2 * stride + k));
+        if (!threeHalves)
+        {
+            a15 = default;
+            for (k--; k >= 0; k--)
+            {
+                a1 = Vector256.FusedMultiplyAdd(a1, y, Vector256.Create(Unsafe.Add(ref c, k)));
+                a2 = Vector256.FusedMultiplyAdd(a2, y, Vector256.Create(Unsafe.Add(ref c, stride + k)));
+                a3 = Vector256.FusedMultiplyAdd(a3, y, Vector256.Create(Unsafe.Add(ref c, 2 * stride + k)));
+            }
+
+            return;
+        }
+
+        a15 = Vector256.Create(Unsafe.Add(ref c, 3 * stride + k));
         for (k--; k >= 0; k--)
         {
             a1 = Vector256.FusedMultiplyAdd(a1, y, Vector256.Create(Unsafe.Add(ref c, k)));
             a2 = Vector256.FusedMultiplyAdd(a2, y, Vector256.Create(Unsafe.Add(ref c, stride + k)));
             a3 = Vector256.FusedMultiplyAdd(a3, y, Vector256.Create(Unsafe.Add(ref c, 2 * stride + k)));
+            a15 = Vector256.FusedMultiplyAdd(a15, y, Vector256.Create(Unsafe.Add(ref c, 3 * stride + k)));
         }
     }
 
     private static double[] Columns(double[] interleaved, int terms)
     {
-        var table = new double[3 * terms];
-        int[] columns = [One, Two, Three];
-        for (int d = 0; d < 3; d++)
+        var table = new double[4 * terms];
+        int[] columns = [One, Two, Three, ThreeHalves];
+        for (int d = 0; d < columns.Length; d++)
         {
             for (int k = 0; k < terms; k++)
             {
@@ -225,12 +294,13 @@ public static class LowOrderBatch
 
     private static double[] BuildInversePowers()
     {
-        var table = new double[3 * MaxSeriesTerms];
+        var table = new double[4 * MaxSeriesTerms];
         for (int k = 1; k <= MaxSeriesTerms; k++)
         {
             table[k - 1] = 1.0 / k;
             table[MaxSeriesTerms + k - 1] = 1.0 / ((double)k * k);
             table[2 * MaxSeriesTerms + k - 1] = 1.0 / ((double)k * k * k);
+            table[3 * MaxSeriesTerms + k - 1] = 1.0 / Math.Pow(k, 1.5); // as BoseIntegrals' table
         }
 
         return table;
