@@ -204,7 +204,7 @@ public sealed class MagnonJunctionModel : Model
     }
 
     /// <summary>Only the reduced conductances l11, l12, l22, k asked for: F_1, F_2, F_3 and the density's
-    /// F_{3/2} SIMD across points (<see cref="LowOrderBatch"/>), none of the other observables' work.</summary>
+    /// F_{3/2} SIMD across points (<see cref="BoseBatch"/>), none of the other observables' work.</summary>
     protected override bool EvaluateSelected(PointBatch batch, ResultBatch results, ReadOnlySpan<int> observables)
     {
         // Per outer point only: an inner time grid (the transients) takes the full path.
@@ -231,7 +231,7 @@ public sealed class MagnonJunctionModel : Model
         var g3 = scratch.AsSpan(4 * n, n);
         var g15 = scratch.AsSpan(5 * n, n);
         Divide(c[H].AsSpan(0, n), c[T].AsSpan(0, n), x);
-        LowOrderBatch.Evaluate(x, scale, g1, g2, g3, g15);
+        BoseBatch.Evaluate(x, scale, g1, g2, g3, g15);
         var reduced = results.Columns;
         JunctionTransport.Reduced(x, scale, g1, g2, g3, reduced[ReducedFirst].AsSpan(0, n), reduced[ReducedFirst + 1].AsSpan(0, n),
             reduced[ReducedFirst + 2].AsSpan(0, n), reduced[ReducedFirst + 3].AsSpan(0, n));
