@@ -25,8 +25,10 @@ public sealed class MagnonJunctionModel : Model
     // Parameter order; columns of a PointBatch follow it.
     private const int H = 0, T = 1, JT = 2, S = 3, J = 4, Dh = 5, DT = 6, Nr = 7, Time = 8;
 
-    // Observable index of l11; l12, l22 and k follow it.
+    // Observable index of l11; l12, l22 and k follow it. Observables 0 … LastLinear (A, the conductances,
+    // their reduced forms, seebeck, lorenz, ZT) need only F_1, F_2, F_3: the selected path's.
     private const int ReducedFirst = 6;
+    private const int LastLinear = 12;
 
     private static readonly ParameterSpec[] ParameterList =
     [
@@ -203,8 +205,9 @@ public sealed class MagnonJunctionModel : Model
         return false;
     }
 
-    /// <summary>Only the reduced conductances l11, l12, l22, k asked for: F_1, F_2, F_3 and the density's
-    /// F_{3/2} SIMD across points (<see cref="BoseBatch"/>), none of the other observables' work.</summary>
+    /// <summary>Only linear-response observables asked for (A, L11 … K, l11 … k, seebeck, lorenz, ZT): F_1, F_2,
+    /// F_3 and the density's F_{3/2} SIMD across points (<see cref="BoseBatch"/>), none of the other
+    /// observables' work (half-integer orders but F_{3/2}, relaxation, nonlinear currents).</summary>
     protected override bool EvaluateSelected(PointBatch batch, ResultBatch results, ReadOnlySpan<int> observables)
     {
         // Per outer point only: an inner time grid (the transients) takes the full path.
@@ -213,12 +216,15 @@ public sealed class MagnonJunctionModel : Model
             return false;
         }
 
-        foreach (int o in observables)
+        bool conductances = false;
+        foreach (int observable in observables)
         {
-            if (o is < ReducedFirst or > ReducedFirst + 3)
+            if (observable > LastLinear)
             {
                 return false;
             }
+
+            conductances |= observable is < ReducedFirst or > ReducedFirst + 3;
         }
 
         int n = batch.Count;
@@ -232,15 +238,47 @@ public sealed class MagnonJunctionModel : Model
         var g15 = scratch.AsSpan(5 * n, n);
         Divide(c[H].AsSpan(0, n), c[T].AsSpan(0, n), x);
         BoseBatch.Evaluate(x, scale, g1, g2, g3, g15);
-        var reduced = results.Columns;
-        JunctionTransport.Reduced(x, scale, g1, g2, g3, reduced[ReducedFirst].AsSpan(0, n), reduced[ReducedFirst + 1].AsSpan(0, n),
-            reduced[ReducedFirst + 2].AsSpan(0, n), reduced[ReducedFirst + 3].AsSpan(0, n));
+        var o = results.Columns;
+        JunctionTransport.Reduced(x, scale, g1, g2, g3, o[ReducedFirst].AsSpan(0, n), o[ReducedFirst + 1].AsSpan(0, n),
+            o[ReducedFirst + 2].AsSpan(0, n), o[ReducedFirst + 3].AsSpan(0, n));
+        if (conductances)
+        {
+            Conductances(batch, results, x, g1, g2, g3);
+        }
+
         SetStatuses(batch, results, x, scale, g15);
         ArrayPool<double>.Shared.Return(scratch);
         return true;
     }
 
-    /// <summary>The statuses of <see cref="EvaluateCore"/> with NaN in the reduced columns of every
+    /// <summary>A, L11 … K from the reduced conductances, and the ratios from the scaled integrals, with
+    /// <see cref="JunctionTransport.Compute"/>'s formulas.</summary>
+    private static void Conductances(PointBatch batch, ResultBatch results, ReadOnlySpan<double> x,
+        ReadOnlySpan<double> g1, ReadOnlySpan<double> g2, ReadOnlySpan<double> g3)
+    {
+        var c = batch.Columns;
+        var o = results.Columns;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            double t = c[T][i];
+            double a = JunctionTransport.TransmissionSlope(c[JT][i], c[S][i], c[J][i]);
+            double at = a * t, at2 = at * t;
+            double bigL12 = at * o[ReducedFirst + 1][i];
+            double scaledK = 6.0 * g3[i] - 4.0 * g2[i] * g2[i] / g1[i];
+            double scaledL12 = 2.0 * g2[i] + x[i] * g1[i];
+            o[0][i] = a;
+            o[1][i] = at * o[ReducedFirst][i];
+            o[2][i] = bigL12;
+            o[3][i] = t * bigL12;
+            o[4][i] = at2 * o[ReducedFirst + 2][i];
+            o[5][i] = at2 * o[ReducedFirst + 3][i];
+            o[10][i] = scaledL12 / g1[i];
+            o[11][i] = scaledK / g1[i];
+            o[12][i] = scaledL12 * scaledL12 / (6.0 * g1[i] * g3[i] - 4.0 * g2[i] * g2[i]);
+        }
+    }
+
+    /// <summary>The statuses of <see cref="EvaluateCore"/> with NaN in the linear-response columns of every
     /// point that is not Ok. A block of points is decided in SIMD where that is certain: no bias,
     /// and the mean state's density λ F_{3/2} (from the batch) clearly below S/10; anything closer
     /// than <see cref="DensityMargin"/> to the limit, biased or already rejected, goes through the
@@ -324,11 +362,11 @@ public sealed class MagnonJunctionModel : Model
         }
     }
 
-    /// <summary>A status other than Ok, and NaN over the reduced conductances just written.</summary>
+    /// <summary>A status other than Ok, and NaN over the linear-response columns just written.</summary>
     private static void Reject(ResultBatch results, int i, PointStatus status)
     {
         results.Status[i] = status;
-        for (int o = ReducedFirst; o < ReducedFirst + 4; o++)
+        for (int o = 0; o <= LastLinear; o++)
         {
             results.Columns[o][i] = double.NaN;
         }
