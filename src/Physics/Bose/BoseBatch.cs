@@ -74,6 +74,7 @@ public static class BoseBatch
         Run(HalfOrders, x, scale, g05, g15, g25, g35, width == 0 ? PreferredWidth : width);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     private static void Run(OrderSet set, ReadOnlySpan<double> x, Span<double> scale, Span<double> a, Span<double> b, Span<double> c,
         Span<double> d, int width)
     {
@@ -260,6 +261,7 @@ public static class BoseBatch
 
     /// <summary>Horner's rule for three polynomials (and a fourth when asked) at once:
     /// independent FMA chains, so the core overlaps their latencies.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     private static void Horner(double[] table, int stride, int terms, Vector512<double> y, bool fourth,
         out Vector512<double> a1, out Vector512<double> a2, out Vector512<double> a3, out Vector512<double> a15)
     {
@@ -293,6 +295,7 @@ public static class BoseBatch
 
     /// <summary>Horner's rule for three polynomials (and a fourth when asked) at once:
     /// independent FMA chains, so the core overlaps their latencies.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     private static void Horner(double[] table, int stride, int terms, Vector256<double> y, bool fourth,
         out Vector256<double> a1, out Vector256<double> a2, out Vector256<double> a3, out Vector256<double> a15)
     {

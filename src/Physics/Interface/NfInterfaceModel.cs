@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Sweep.Physics.Bose;
 using Sweep.Physics.Junction;
 using Sweep.Physics.Models;
@@ -65,6 +66,7 @@ public sealed class NfInterfaceModel : Model
 
     /// <summary>F_{1/2} … F_{7/2} of every point SIMD across points (<see cref="BoseBatch.EvaluateHalfOrders"/>),
     /// then each point's coefficients.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     protected override void EvaluateCore(PointBatch batch, ResultBatch results)
     {
         int n = batch.Count;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Sweep.Physics.Bose;
 using Sweep.Physics.Models;
 
@@ -253,6 +254,7 @@ public sealed class MagnonJunctionModel : Model
 
     /// <summary>A, L11 … K from the reduced conductances, and the ratios from the scaled integrals, with
     /// <see cref="JunctionTransport.Compute"/>'s formulas.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     private static void Conductances(PointBatch batch, ResultBatch results, ReadOnlySpan<double> x,
         ReadOnlySpan<double> g1, ReadOnlySpan<double> g2, ReadOnlySpan<double> g3)
     {
@@ -283,6 +285,7 @@ public sealed class MagnonJunctionModel : Model
     /// and the mean state's density λ F_{3/2} (from the batch) clearly below S/10; anything closer
     /// than <see cref="DensityMargin"/> to the limit, biased or already rejected, goes through the
     /// scalar rules, so the selected path's statuses are always the full path's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     private static void SetStatuses(PointBatch batch, ResultBatch results, ReadOnlySpan<double> xs,
         ReadOnlySpan<double> scales, ReadOnlySpan<double> g15s)
     {
@@ -376,6 +379,7 @@ public sealed class MagnonJunctionModel : Model
     /// kernel's) does not decide a status: the scalar kernel does, as in the full path.</summary>
     private const double DensityMargin = 1e-12;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     private static void Divide(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> quotient)
     {
         int i = 0;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Sweep.Physics.Models;
 
@@ -32,6 +33,7 @@ public sealed record ValidRange(double Min, double Max, bool MinInclusive = true
 
     /// <summary>True when every value passes <see cref="Contains"/>: SIMD across the values for an
     /// interval (the batch path's range check of whole parameter columns, most of them in range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     public bool ContainsAll(ReadOnlySpan<double> values)
     {
         int i = 0;
