@@ -79,7 +79,7 @@ public static class EngineBenchmark
     }
 
     /// <summary>The kernels over the sweep's own points: per cache-sized tile, fill the inputs and
-    /// evaluate; nothing is packed, sent or stored. (Re-evaluating one fixed batch instead would let
+    /// evaluate the stored observables (the model's path for that selection); nothing is packed, sent or stored. (Re-evaluating one fixed batch instead would let
     /// the branch predictor learn the inputs and overstate the kernels by ~15%.)</summary>
     private static double RawKernelLoop(SweepPlan plan, int workers)
     {
@@ -97,7 +97,7 @@ public static class EngineBenchmark
             {
                 int count = (int)Math.Min(tile, model.OuterCount - t * tile);
                 model.FillParameters(t * tile, count, columns);
-                model.Model.Evaluate(new PointBatch(columns, count), results);
+                model.Model.Evaluate(new PointBatch(columns, count), results, model.ObservableIndices); // as a worker does
             }
         });
         return clock.Elapsed.TotalSeconds;

@@ -82,10 +82,10 @@ public class KernelBenchmarks
     public void JunctionReducedSorted() => _junction.Evaluate(_junctionSortedBatch, _junctionResults, _reducedSelection);
 
     [Benchmark(OperationsPerInvoke = Points, Description = "F1 F2 F3 batch, 512-bit path, x sorted")]
-    public void LowOrders512() => LowOrderBatch.Evaluate(_xSorted, _scale, _g1, _g2, _g3, LowOrderBatch.PreferredWidth);
+    public void LowOrders512() => BoseBatch.Evaluate(_xSorted, _scale, _g1, _g2, _g3, BoseBatch.PreferredWidth);
 
     [Benchmark(OperationsPerInvoke = Points, Description = "F1 F2 F3 batch, 256-bit path, x sorted")]
-    public void LowOrders256() => LowOrderBatch.Evaluate(_xSorted, _scale, _g1, _g2, _g3, 256);
+    public void LowOrders256() => BoseBatch.Evaluate(_xSorted, _scale, _g1, _g2, _g3, 256);
 
     /// <summary>The memory-bound peer: read h and T, write x to four output arrays (what storing four
     /// observables per point costs at least).</summary>

@@ -14,7 +14,9 @@ public class JunctionSelectedTests
     [InlineData("l11,l12,l22,k")]
     [InlineData("k")]
     [InlineData("l22,l11")]
-    public void Selected_reduced_conductances_equal_the_full_evaluation_and_its_statuses(string selection)
+    [InlineData("L11,K")]
+    [InlineData("A,L12,L21,L22,seebeck,lorenz,ZT")]
+    public void Selected_linear_response_observables_equal_the_full_evaluation_and_its_statuses(string selection)
     {
         var batch = Points(1001);
         int[] selected = selection.Split(',').Select(Model.ObservableIndex).ToArray();
@@ -38,20 +40,58 @@ public class JunctionSelectedTests
                     continue;
                 }
 
-                Near.Relative(full.Columns[o][i], fast.Columns[o][i], 4e-15,
+                Near.Relative(full.Columns[o][i], fast.Columns[o][i], 1e-14,
                     $"{Model.Observables[o].Name} at h = {batch.Columns[0][i]:R}, T = {batch.Columns[1][i]:R}");
             }
         }
     }
 
     [Fact]
-    public void A_selection_beyond_the_reduced_conductances_takes_the_full_path()
+    public void Points_on_the_dilute_gas_limit_get_the_full_paths_status()
+    {
+        // J chosen so that λ F_3/2(x) = S/10 to rounding (λ = (T/(4πJS))^{3/2}, S = T = 1), then nudged by
+        // a few ulp either way: the batch's F_3/2 cannot decide these, the scalar rules must.
+        var xs = new[] { 0.05, 0.3, 1.0, 1.49, 1.51 };
+        var columns = Enumerable.Range(0, Model.Parameters.Count).Select(_ => new double[xs.Length * 9]).ToArray();
+        int n = 0;
+        foreach (double x in xs)
+        {
+            double f15 = Bose.BoseIntegrals.Evaluate(x).F15;
+            double j = 1.0 / (4 * Math.PI * Math.Pow(MagnonJunctionModel.MaxMagnonFraction / f15, 2.0 / 3.0));
+            for (int ulp = -4; ulp <= 4; ulp++, n++)
+            {
+                double nudged = j;
+                for (int u = 0; u < Math.Abs(ulp); u++)
+                {
+                    nudged = ulp < 0 ? Math.BitDecrement(nudged) : Math.BitIncrement(nudged);
+                }
+
+                double[] point = [x, 1.0, 0.1, 1.0, nudged, 0.0, 0.0, 1.0, 0.0];
+                for (int p = 0; p < point.Length; p++)
+                {
+                    columns[p][n] = point[p];
+                }
+            }
+        }
+
+        var batch = new PointBatch(columns, n);
+        var full = Model.CreateResults(n);
+        var fast = Model.CreateResults(n);
+        Model.Evaluate(batch, full);
+        Model.Evaluate(batch, fast, [Model.ObservableIndex("l11")]);
+        Assert.Equal(full.Status, fast.Status);
+        Assert.Contains(PointStatus.Outside, fast.Status);
+        Assert.Contains(PointStatus.Ok, fast.Status);
+    }
+
+    [Fact]
+    public void A_selection_beyond_linear_response_takes_the_full_path()
     {
         var batch = Points(64);
         var full = Model.CreateResults(batch.Count);
         var mixed = Model.CreateResults(batch.Count);
         Model.Evaluate(batch, full);
-        Model.Evaluate(batch, mixed, [Model.ObservableIndex("L11"), Model.ObservableIndex("k")]);
+        Model.Evaluate(batch, mixed, [Model.ObservableIndex("L11"), Model.ObservableIndex("tau_plus")]);
         for (int o = 0; o < Model.Observables.Count; o++)
         {
             Assert.Equal(full.Columns[o], mixed.Columns[o]);
@@ -75,7 +115,8 @@ public class JunctionSelectedTests
     }
 
     /// <summary>h log-uniform so x = h/T spans [1e-9, 700], T on [0.01, 10]; every 50th point critical
-    /// (h = 0), every 70th with a field bias beyond 2h (invalid), every 90th with T out of range.</summary>
+    /// (h = 0), every 70th with a field bias beyond 2h (invalid), every 90th with T out of range, every
+    /// 40th and 45th with a valid field or temperature bias.</summary>
     private static PointBatch Points(int count)
     {
         var random = new Random(1616);
@@ -89,8 +130,8 @@ public class JunctionSelectedTests
             columns[2][i] = 0.1;
             columns[3][i] = i % 3 == 0 ? 1.0 : 20.0; // S: a third soft enough for a dense gas at high T
             columns[4][i] = 1.0;
-            columns[5][i] = i % 70 == 3 ? 3 * columns[0][i] + 1 : 0.0;
-            columns[6][i] = 0.0;
+            columns[5][i] = i % 70 == 3 ? 3 * columns[0][i] + 1 : i % 40 == 9 ? 0.5 * columns[0][i] : 0.0;
+            columns[6][i] = i % 45 == 5 ? 0.3 * t : 0.0; // biased reservoirs: their densities decide too
             columns[7][i] = 1.0;
         }
 

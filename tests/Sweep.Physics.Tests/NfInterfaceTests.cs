@@ -1,4 +1,5 @@
 using MathNet.Numerics;
+using Sweep.Physics.Bose;
 using Sweep.Physics.Interface;
 using Sweep.Physics.Models;
 
@@ -115,5 +116,51 @@ public class NfInterfaceTests
         Model.Evaluate(PointBatch.Single(point), results);
         Assert.Equal(PointStatus.Outside, results.Status[0]);
         Assert.True(double.IsNaN(results.Columns[0][0]));
+    }
+
+    [Fact]
+    public void The_batch_path_equals_the_scalar_composition_point_by_point()
+    {
+        // h/T across both regimes and the switch, S soft enough that some points are outside.
+        var random = new Random(33);
+        int n = 517;
+        var columns = Enumerable.Range(0, Model.Parameters.Count).Select(_ => new double[n]).ToArray();
+        for (int i = 0; i < n; i++)
+        {
+            double t = 0.01 + 20 * random.NextDouble();
+            double x = Math.Exp(Math.Log(1e-9) + random.NextDouble() * (Math.Log(600) - Math.Log(1e-9)));
+            columns[0][i] = i % 40 == 3 ? 0.0 : Math.Min(x * t, 1e4);
+            columns[1][i] = t;
+            columns[2][i] = 0.05 + random.NextDouble();
+            columns[3][i] = i % 3 == 0 ? 0.5 : 5.0;
+            columns[4][i] = 1.0;
+            columns[5][i] = 0.1;
+        }
+
+        var results = Model.CreateResults(n);
+        Model.Evaluate(new PointBatch(columns, n), results);
+        Assert.Contains(PointStatus.Outside, results.Status);
+        Assert.Contains(PointStatus.Critical, results.Status);
+        Assert.True(results.Status.Count(st => st == PointStatus.Ok) > 200, "most points are evaluated");
+        for (int i = 0; i < n; i++)
+        {
+            double[] point = Enumerable.Range(0, columns.Length).Select(p => columns[p][i]).ToArray();
+            var check = Model.Check(point);
+            Assert.Equal(check.Status, results.Status[i]);
+            if (!check.IsOk)
+            {
+                continue;
+            }
+
+            double h = point[0], t = point[1], s = point[3], ratio = point[2] / point[4];
+            var expected = InterfaceTransport.Compute(BoseIntegrals.Evaluate(h / t), BoseIntegrals.SevenHalves(h / t), t, point[4] * s,
+                ratio * ratio, s, Math.PI * s * ratio * ratio, 0.1 * Math.PI * s * ratio * ratio);
+            double[] values = [expected.SpinConductance, expected.SpinSeebeck, expected.ThermalConductance, expected.SpinPeltier,
+                expected.ThermalMagnons, expected.EffectiveMixingReal, expected.EffectiveMixingImaginary];
+            for (int o = 0; o < values.Length; o++)
+            {
+                Near.Relative(values[o], results.Columns[o][i], 1e-13, $"{Model.Observables[o].Name} at h = {h:R}, T = {t:R}");
+            }
+        }
     }
 }

@@ -79,8 +79,9 @@ public sealed class RunInvocation
         }
 
         var metricsAddress = _metrics.Resolve(parse);
-        // The actor system starts (JIT, configuration: a few hundred ms) while the plan and the run directory are prepared.
-        var actorHost = cluster is null ? ActorHost.StartAsync(ClusterSettings.SystemName) : ClusterJoin.StartNodeAsync(cluster);
+        // The actor system starts (JIT, configuration: a few hundred ms) on another thread while the plan and the
+        // run directory are prepared; building the host is synchronous work that would otherwise run first.
+        var actorHost = Task.Run(() => cluster is null ? ActorHost.StartAsync(ClusterSettings.SystemName) : ClusterJoin.StartNodeAsync(cluster));
         try
         {
             if (cluster is not null && !await ClusterJoin.WaitUpAsync((await actorHost).System, CancellationToken.None))

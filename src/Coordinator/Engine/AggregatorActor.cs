@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Akka.Actor;
 using Sweep.Coordinator.Store;
 using Sweep.Engine.Evaluation;
@@ -8,24 +9,34 @@ using Sweep.Engine.Actors;
 namespace Sweep.Coordinator.Engine;
 
 /// <summary>
-/// Owns the run store. Writes results in batches — one transaction for whatever arrived together:
-/// a result starts a batch and a flush note to itself, which queues behind every message already in
-/// the mailbox — drops results for chunks already stored (idempotent: at-least-once delivery,
-/// exactly-once storage), records abandoned chunks, and tells the coordinator once each chunk is
-/// durable. Runs on <see cref="SweepActorConfig.StoreDispatcher"/>: storing blocks on disk.
+/// Owns the run store. Stores results in batches — whatever arrived together: a result starts a
+/// batch and a flush note to itself, which queues behind every message already in the mailbox —
+/// drops results for chunks already stored (idempotent: at-least-once delivery, exactly-once
+/// storage), records abandoned chunks, and tells the coordinator once each chunk is durable.
+/// Runs on <see cref="SweepActorConfig.StoreDispatcher"/>: storing blocks on disk.
+/// <para>A batch is written at once (the data lands in the array files), made durable (fsync) on a
+/// pool thread, and committed (its ledger rows) when that is done; meanwhile the next results are
+/// written. So the fsync's wait for the disk overlaps the next batch's writes instead of stopping
+/// them; batches still commit one at a time, in order, each only after its own data is durable.</para>
 /// <para><c>stored</c> is told about each result once it is committed (the live view reads it). A storage failure crashes the actor; its supervisor ends
 /// the run with it, since nothing else could be recorded.</para>
 /// </summary>
 public sealed class AggregatorActor : ReceiveActor
 {
-    /// <summary>Most results per transaction: bounds the time between a chunk's arrival and its acknowledgement.</summary>
-    public const int MaxBatch = 16;
+    /// <summary>Most results per written batch: bounds the time between a chunk's arrival and its acknowledgement.</summary>
+    public const int MaxBatch = 64;
 
     private readonly SweepPlan _plan;
     private readonly IResultStore _store;
     private readonly IActorRef? _coordinator;
     private readonly Action<ChunkResult>? _storedCallback;
-    private readonly List<ChunkResult> _batch = new(MaxBatch);
+    private readonly List<ChunkResult> _arrived = new(MaxBatch);
+    // Written, waiting for the fsync now running to finish before theirs can start.
+    private readonly List<WrittenBatch> _written = [];
+    // Chunks written but not committed: a second result for one of them is a duplicate.
+    private readonly HashSet<long> _pending = [];
+    private Task<BatchesDurable>? _durable;
+    private IActorRef? _drainRequester;
     private bool _flushPending;
 
     /// <param name="coordinator">Where <see cref="ChunkStored"/> goes; null: the parent (the coordinator creates its aggregator).</param>
@@ -33,24 +44,40 @@ public sealed class AggregatorActor : ReceiveActor
     {
         (_plan, _store, _coordinator, _storedCallback) = (plan, store, coordinator, stored);
         Receive<ChunkResult>(OnResult);
-        Receive<FlushResults>(_ => Store());
+        Receive<FlushResults>(_ => Write());
+        Receive<BatchesDurable>(OnDurable);
+        Receive<Status.Failure>(failure => ExceptionDispatchInfo.Throw(failure.Cause)); // an fsync failed: crash, commit nothing
         Receive<ChunkAbandoned>(OnAbandoned);
         Receive<DrainAggregator>(_ =>
         {
-            Store();
-            Sender.Tell(AggregatorDrained.Instance);
+            Write();
+            _drainRequester = Sender;
+            AnswerDrainWhenIdle();
         });
     }
 
     public static Props Props(SweepPlan plan, IResultStore store, IActorRef? coordinator = null, Action<ChunkResult>? stored = null) =>
         Akka.Actor.Props.Create(() => new AggregatorActor(plan, store, coordinator, stored)).WithDispatcher(SweepActorConfig.StoreDispatcher);
 
+    protected override void PostStop()
+    {
+        // The store is closed after the actor stops: let an fsync in progress finish first.
+        try
+        {
+            _durable?.Wait(TimeSpan.FromSeconds(30));
+        }
+        catch (AggregateException)
+        {
+            // Already reported to this actor (its failure crashed it); nothing was committed.
+        }
+    }
+
     private void OnResult(ChunkResult result)
     {
-        _batch.Add(result);
-        if (_batch.Count >= MaxBatch)
+        _arrived.Add(result);
+        if (_arrived.Count >= MaxBatch)
         {
-            Store();
+            Write();
         }
         else if (!_flushPending)
         {
@@ -65,23 +92,80 @@ public sealed class AggregatorActor : ReceiveActor
         _store.RecordFailure(abandoned.Chunk, model.Model.Name, start, count, abandoned.Attempts, abandoned.Error);
     }
 
-    private void Store()
+    /// <summary>Writes what arrived, and starts making it durable unless an fsync is already running.</summary>
+    private void Write()
     {
         _flushPending = false;
-        if (_batch.Count == 0)
+        if (_arrived.Count == 0)
         {
             return;
         }
 
-        bool[] duplicate = _store.Store(_batch, i => _plan.Models[i].Model.Name);
-        var coordinator = _coordinator ?? Context.Parent;
-        for (int i = 0; i < _batch.Count; i++)
+        var batch = _store.Write([.. _arrived], i => _plan.Models[i].Model.Name, _pending);
+        _arrived.Clear();
+        for (int i = 0; i < batch.Results.Count; i++)
         {
-            _storedCallback?.Invoke(_batch[i]);
-            ChunkEvaluator.ResultBuffers.Return(_batch[i].Values);
-            coordinator.Tell(new ChunkStored(_batch[i].Item.Chunk, _batch[i].Evaluations, duplicate[i]));
+            if (!batch.Duplicates[i])
+            {
+                _pending.Add(batch.Results[i].Item.Chunk);
+            }
         }
 
-        _batch.Clear();
+        _written.Add(batch);
+        StartDurable();
     }
+
+    private void StartDurable()
+    {
+        if (_durable is not null || _written.Count == 0)
+        {
+            return;
+        }
+
+        var batches = _written.ToArray();
+        _written.Clear();
+        _durable = Task.Run(() =>
+        {
+            foreach (var batch in batches)
+            {
+                _store.MakeDurable(batch);
+            }
+
+            return new BatchesDurable(batches);
+        });
+        _durable.PipeTo(Self, failure: e => new Status.Failure(e is AggregateException { InnerException: { } inner } ? inner : e));
+    }
+
+    private void OnDurable(BatchesDurable durable)
+    {
+        _durable = null;
+        var coordinator = _coordinator ?? Context.Parent;
+        foreach (var batch in durable.Batches)
+        {
+            _store.Commit(batch);
+            for (int i = 0; i < batch.Results.Count; i++)
+            {
+                var result = batch.Results[i];
+                _pending.Remove(result.Item.Chunk);
+                _storedCallback?.Invoke(result);
+                ChunkEvaluator.ResultBuffers.Return(result.Values);
+                coordinator.Tell(new ChunkStored(result.Item.Chunk, result.Evaluations, batch.Duplicates[i]));
+            }
+        }
+
+        StartDurable();
+        AnswerDrainWhenIdle();
+    }
+
+    private void AnswerDrainWhenIdle()
+    {
+        if (_drainRequester is not null && _durable is null && _written.Count == 0 && _arrived.Count == 0)
+        {
+            _drainRequester.Tell(AggregatorDrained.Instance);
+            _drainRequester = null;
+        }
+    }
+
+    /// <summary>Pool thread → aggregator: these written batches are durable; commit them in order.</summary>
+    private sealed record BatchesDurable(WrittenBatch[] Batches) : INoSerializationVerificationNeeded;
 }

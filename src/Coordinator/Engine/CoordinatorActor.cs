@@ -9,7 +9,7 @@ namespace Sweep.Coordinator.Engine;
 /// <summary>
 /// Hands out chunks in plan order (skipping stored ones) to the work sources that asked for them —
 /// never more than a source asked for (<see cref="RequestWork"/> credits), and never more than
-/// <see cref="RunOptions.Window"/> chunks in flight (dispatched, not yet stored), which is what bounds
+/// <see cref="RunOptions.WindowFor"/> chunks in flight (dispatched, not yet stored), which is what bounds
 /// every mailbox downstream. Tracks each in-flight chunk with a lease; retries failed or expired
 /// chunks up to the attempt limit, then has the aggregator record the failure. Finishes when every
 /// chunk is stored or abandoned, or, after a stop request, when the chunks already in flight are done;
@@ -29,6 +29,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly BitArray _stored;
     private readonly IActorRef _aggregator;
     private readonly RunOptions _options;
+    private readonly int _window;
     private readonly RunCounters _counters;
     private readonly TimeProvider _clock;
     private readonly Dictionary<long, (WorkItem Item, DateTimeOffset Deadline, IActorRef Source)> _inFlight = [];
@@ -45,6 +46,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         TimeProvider? clock = null)
     {
         (_plan, _runId, _stored, _options, _counters) = (plan, runId, stored, options, counters);
+        _window = options.WindowFor(plan);
         _aggregator = Context.ActorOf(aggregator, "aggregator");
         _clock = clock ?? TimeProvider.System;
         Receive<RequestWork>(OnRequest);
@@ -237,7 +239,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             _resend.Enqueue(again);
         }
 
-        while (_stopReason is null && _inFlight.Count < _options.Window && _next < _plan.TotalChunks)
+        while (_stopReason is null && _inFlight.Count < _window && _next < _plan.TotalChunks)
         {
             long chunk = _next++;
             if (_stored[(int)chunk])

@@ -19,7 +19,6 @@ public sealed class ArrayFiles : IDisposable
     public const byte NotComputed = ExportLayout.Missing;
 
     private readonly Dictionary<string, Model> _models;
-    private readonly HashSet<FileStream> _touched = [];
 
     private sealed record Model(ModelArrays Layout, FileStream[] Observables, FileStream Status, long DataOffset, long StatusOffset);
 
@@ -127,31 +126,48 @@ public sealed class ArrayFiles : IDisposable
     internal ModelArrays? Layout(string model) => _models.TryGetValue(model, out var m) ? m.Layout : null;
 
     /// <summary>Writes a chunk's slice: <paramref name="values"/> holds the model's observables one after
-    /// another (observable-major), each over <paramref name="status"/>.Length evaluations from flat index <paramref name="first"/>.</summary>
-    internal void Write(string model, long first, ReadOnlySpan<double> values, ReadOnlySpan<byte> status)
+    /// another (observable-major), each over <paramref name="status"/>.Length evaluations from flat index
+    /// <paramref name="first"/>. The files written to join <paramref name="touched"/>, for <see cref="Flush"/>.</summary>
+    internal void Write(string model, long first, ReadOnlySpan<double> values, ReadOnlySpan<byte> status, ISet<FileStream> touched)
     {
         var m = _models[model];
         int n = status.Length;
         for (int o = 0; o < m.Observables.Length; o++)
         {
-            RandomAccess.Write(m.Observables[o].SafeFileHandle, MemoryMarshal.AsBytes(values.Slice(o * n, n)), m.DataOffset + first * sizeof(double));
-            _touched.Add(m.Observables[o]);
+            WriteBack(m.Observables[o], MemoryMarshal.AsBytes(values.Slice(o * n, n)), m.DataOffset + first * sizeof(double), touched);
         }
 
-        RandomAccess.Write(m.Status.SafeFileHandle, status, m.StatusOffset + first);
-        _touched.Add(m.Status);
+        WriteBack(m.Status, status, m.StatusOffset + first, touched);
     }
 
-    /// <summary>Makes every write since the last call durable (fsync of each file written to). The store
-    /// calls it before committing the ledger rows of those writes, so a committed chunk survives power loss.</summary>
-    internal void Flush()
+    /// <summary>A positional write whose write-back to disk starts at once: the fsync before the ledger
+    /// commit then waits for little more than the last slices, instead of the whole batch's data
+    /// (docs/BENCHMARKS.md, "The store").</summary>
+    private static void WriteBack(FileStream file, ReadOnlySpan<byte> data, long offset, ISet<FileStream> touched)
     {
-        foreach (var file in _touched)
+        RandomAccess.Write(file.SafeFileHandle, data, offset);
+        touched.Add(file);
+        if (OperatingSystem.IsLinux() && !data.IsEmpty)
+        {
+            // Written by hand: .NET has no API that starts write-back of a file range without waiting for it.
+            _ = SyncFileRange(file.SafeFileHandle, offset, data.Length, SyncFileRangeWrite);
+        }
+    }
+
+    private const uint SyncFileRangeWrite = 2; // SYNC_FILE_RANGE_WRITE: start write-back of dirty pages, do not wait
+
+    [DllImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    private static extern int SyncFileRange(SafeFileHandle fd, long offset, long nbytes, uint flags);
+
+    /// <summary>Makes every write to <paramref name="files"/> durable (fsync). The store calls it before
+    /// committing the ledger rows of those writes, so a committed chunk survives power loss. Safe beside
+    /// <see cref="Write"/> on another thread: fsync and pwrite may share a file.</summary>
+    internal static void Flush(IEnumerable<FileStream> files)
+    {
+        foreach (var file in files)
         {
             file.Flush(flushToDisk: true);
         }
-
-        _touched.Clear();
     }
 
     internal void ReadObservable(string model, int observable, long first, Span<double> destination) =>

@@ -200,28 +200,22 @@ public sealed class RunStore : IResultStore, IDisposable
         return done;
     }
 
-    /// <summary>Stores results: writes each new chunk's slices into the array files, makes them durable,
-    /// then commits the chunks' ledger rows in one transaction. Returns, per result, whether it was a
-    /// duplicate (its chunk already stored), in which case it was dropped.</summary>
-    public bool[] Store(IReadOnlyList<ChunkResult> results, Func<int, string> modelName)
+    /// <summary>Writes each new chunk's slices into the array files (not durable, not committed). A result
+    /// is a duplicate, and dropped, if its chunk is committed, pending or earlier in <paramref name="results"/>.</summary>
+    public WrittenBatch Write(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending)
     {
         var arrays = Arrays();
         var duplicates = new bool[results.Count];
-        using var transaction = _connection.BeginTransaction();
+        var offsets = new long[results.Count];
+        var touched = new HashSet<FileStream>();
+        var seen = new HashSet<long>();
         using var exists = Command("SELECT 1 FROM chunks WHERE chunk = $chunk AND status = 'done'", ("$chunk", 0L));
-        using var ledger = Command("""
-            INSERT OR REPLACE INTO chunks (chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated, offset)
-            VALUES ($chunk, $model, $start, $count, $evaluations, 'done', $attempts, NULL, $worker, $elapsed, $updated, $offset)
-            """, ("$chunk", 0L), ("$model", ""), ("$start", 0L), ("$count", 0), ("$evaluations", 0), ("$attempts", 0),
-            ("$worker", ""), ("$elapsed", 0.0), ("$updated", ""), ("$offset", 0L));
-        exists.Transaction = ledger.Transaction = transaction;
-
         for (int r = 0; r < results.Count; r++)
         {
             var result = results[r];
             var item = result.Item;
             exists.Parameters["$chunk"].Value = item.Chunk;
-            if (exists.ExecuteScalar() is not null)
+            if (pending.Contains(item.Chunk) || !seen.Add(item.Chunk) || exists.ExecuteScalar() is not null)
             {
                 duplicates[r] = true;
                 continue;
@@ -234,13 +228,41 @@ public sealed class RunStore : IResultStore, IDisposable
                 throw new InvalidOperationException($"chunk {item.Chunk} does not fit model '{model}''s arrays ({result.ObservableCount} observables)");
             }
 
-            long offset = layout.GridOffset(item.Chunk, item.Start, item.Count, result.Evaluations) ?? Append(model, layout, result.Evaluations);
-            arrays.Write(model, offset,
-                MemoryMarshal.Cast<byte, double>(result.Values.AsSpan(0, result.ValueBytes)), result.Status.AsSpan(0, result.Evaluations));
-            ledger.Parameters["$offset"].Value = offset;
+            offsets[r] = layout.GridOffset(item.Chunk, item.Start, item.Count, result.Evaluations) ?? Append(model, layout, result.Evaluations);
+            arrays.Write(model, offsets[r],
+                MemoryMarshal.Cast<byte, double>(result.Values.AsSpan(0, result.ValueBytes)), result.Status.AsSpan(0, result.Evaluations), touched);
+        }
 
+        return new WrittenBatch(results, duplicates, new Placement(offsets, touched, modelName));
+    }
+
+    private sealed record Placement(long[] Offsets, HashSet<FileStream> Files, Func<int, string> ModelName);
+
+    /// <summary>fsync of every file the batch wrote to; safe beside <see cref="Write"/> on another thread.</summary>
+    public void MakeDurable(WrittenBatch batch) => ArrayFiles.Flush(((Placement)batch.Placement!).Files);
+
+    /// <summary>Commits the ledger rows of a durable batch in one transaction.</summary>
+    public void Commit(WrittenBatch batch)
+    {
+        var placement = (Placement)batch.Placement!;
+        using var transaction = _connection.BeginTransaction();
+        using var ledger = Command("""
+            INSERT OR REPLACE INTO chunks (chunk, model, start, count, evaluations, status, attempts, error, worker, elapsed_ms, updated, offset)
+            VALUES ($chunk, $model, $start, $count, $evaluations, 'done', $attempts, NULL, $worker, $elapsed, $updated, $offset)
+            """, ("$chunk", 0L), ("$model", ""), ("$start", 0L), ("$count", 0), ("$evaluations", 0), ("$attempts", 0),
+            ("$worker", ""), ("$elapsed", 0.0), ("$updated", ""), ("$offset", 0L));
+        ledger.Transaction = transaction;
+        for (int r = 0; r < batch.Results.Count; r++)
+        {
+            if (batch.Duplicates[r])
+            {
+                continue;
+            }
+
+            var result = batch.Results[r];
+            var item = result.Item;
             ledger.Parameters["$chunk"].Value = item.Chunk;
-            ledger.Parameters["$model"].Value = model;
+            ledger.Parameters["$model"].Value = placement.ModelName(item.ModelIndex);
             ledger.Parameters["$start"].Value = item.Start;
             ledger.Parameters["$count"].Value = item.Count;
             ledger.Parameters["$evaluations"].Value = result.Evaluations;
@@ -248,12 +270,21 @@ public sealed class RunStore : IResultStore, IDisposable
             ledger.Parameters["$worker"].Value = result.WorkerId;
             ledger.Parameters["$elapsed"].Value = result.Elapsed.TotalMilliseconds;
             ledger.Parameters["$updated"].Value = Now();
+            ledger.Parameters["$offset"].Value = placement.Offsets[r];
             ledger.ExecuteNonQuery();
         }
 
-        arrays.Flush(); // the slices are durable before the rows that say so commit
         transaction.Commit();
-        return duplicates;
+    }
+
+    /// <summary>Stores results: <see cref="Write"/>, <see cref="MakeDurable"/>, <see cref="Commit"/>. Returns, per
+    /// result, whether it was a duplicate (its chunk already stored), in which case it was dropped.</summary>
+    public bool[] Store(IReadOnlyList<ChunkResult> results, Func<int, string> modelName)
+    {
+        var batch = Write(results, modelName, new HashSet<long>());
+        MakeDurable(batch);
+        Commit(batch);
+        return batch.Duplicates;
     }
 
     /// <summary>Where the next chunk that is not a slice of the grid goes (an adaptive round's points):
@@ -298,6 +329,7 @@ public sealed class RunStore : IResultStore, IDisposable
     public MergeCounts MergeStored(string path)
     {
         var arrays = Arrays();
+        var touched = new HashSet<FileStream>();
         using var source = OpenExisting(path);
         var done = LoadDoneRows();
         long present = 0, differing = 0;
@@ -334,11 +366,11 @@ public sealed class RunStore : IResultStore, IDisposable
                 continue;
             }
 
-            arrays.Write(row.Model, row.Offset, values, status);
+            arrays.Write(row.Model, row.Offset, values, status, touched);
             copied.Add(row.Chunk);
         }
 
-        arrays.Flush();
+        ArrayFiles.Flush(touched);
         Attach(path);
         try
         {

@@ -172,7 +172,11 @@ public sealed class ModelPlan
             for (int p = 0; p < _axisOf.Length; p++)
             {
                 int a = _axisOf[p];
-                if (a == last)
+                if (a == last && _axisValues[last] is { } values)
+                {
+                    values.AsSpan(index[last], run).CopyTo(columns[p].AsSpan(done));
+                }
+                else if (a == last)
                 {
                     for (int i = 0; i < run; i++)
                     {

@@ -28,16 +28,20 @@ public readonly record struct InterfaceTransport(
     /// <param name="mixingReal">g_r.</param>
     /// <param name="mixingImaginary">g_i.</param>
     public static InterfaceTransport Compute(in BoseIntegralSet f, double f72, double temperature, double stiffness,
+        double coupling, double spinDensity, double mixingReal, double mixingImaginary) =>
+        Compute(f.X, f.F05, f.F15, f.F25, f72, temperature, stiffness, coupling, spinDensity, mixingReal, mixingImaginary);
+
+    /// <summary>The same from F_{1/2}, F_{3/2}, F_{5/2}, F_{7/2} at x (the batch path's <see cref="BoseBatch.EvaluateHalfOrders"/>).</summary>
+    public static InterfaceTransport Compute(double x, double f05, double f15, double f25, double f72, double temperature, double stiffness,
         double coupling, double spinDensity, double mixingReal, double mixingImaginary)
     {
-        double x = f.X;
-        double i1 = x * Gamma32 * f.F05 + Gamma52 * f.F15;
-        double i2 = x * x * Gamma32 * f.F05 + 2 * x * Gamma52 * f.F15 + Gamma72 * f.F25;
-        double i3 = x * x * x * Gamma32 * f.F05 + 3 * x * x * Gamma52 * f.F15 + 3 * x * Gamma72 * f.F25 + Gamma92 * f72;
+        double i1 = x * Gamma32 * f05 + Gamma52 * f15;
+        double i2 = x * x * Gamma32 * f05 + 2 * x * Gamma52 * f15 + Gamma72 * f25;
+        double i3 = x * x * x * Gamma32 * f05 + 3 * x * x * Gamma52 * f15 + 3 * x * Gamma72 * f25 + Gamma92 * f72;
 
         double r = temperature / stiffness;
         double prefactor = coupling * r * Math.Sqrt(r) / (4 * Math.PI * Math.PI);
-        double thermal = MagnonGas.ThermalFactor(temperature, stiffness) * f.F15; // n_th = λ F_{3/2}, as in §1
+        double thermal = MagnonGas.ThermalFactor(temperature, stiffness) * f15; // n_th = λ F_{3/2}, as in §1
         return new InterfaceTransport(
             prefactor * i1,
             prefactor * i2,

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Sweep.Physics.Bose;
 
 namespace Sweep.Physics.Junction;
@@ -18,8 +19,9 @@ public readonly record struct JunctionTransport(
     public static double TransmissionSlope(double tunnelingExchange, double spin, double exchange) =>
         tunnelingExchange * tunnelingExchange / (8.0 * Math.PI * Math.PI * Math.PI * exchange * exchange * exchange * spin);
 
-    /// <summary>The reduced conductances at many points from F_d = scale · G_d (<see cref="LowOrderBatch"/>):
+    /// <summary>The reduced conductances at many points from F_d = scale · G_d (<see cref="BoseBatch"/>):
     /// the formulas of <see cref="Compute"/>, with k from the scaled integrals so it never underflows early.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     public static void Reduced(ReadOnlySpan<double> x, ReadOnlySpan<double> scale, ReadOnlySpan<double> g1,
         ReadOnlySpan<double> g2, ReadOnlySpan<double> g3, Span<double> l11, Span<double> l12, Span<double> l22, Span<double> k)
     {

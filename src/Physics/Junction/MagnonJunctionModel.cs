@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using Sweep.Physics.Bose;
 using Sweep.Physics.Models;
 
@@ -24,8 +26,10 @@ public sealed class MagnonJunctionModel : Model
     // Parameter order; columns of a PointBatch follow it.
     private const int H = 0, T = 1, JT = 2, S = 3, J = 4, Dh = 5, DT = 6, Nr = 7, Time = 8;
 
-    // Observable index of l11; l12, l22 and k follow it.
+    // Observable index of l11; l12, l22 and k follow it. Observables 0 … LastLinear (A, the conductances,
+    // their reduced forms, seebeck, lorenz, ZT) need only F_1, F_2, F_3: the selected path's.
     private const int ReducedFirst = 6;
+    private const int LastLinear = 12;
 
     private static readonly ParameterSpec[] ParameterList =
     [
@@ -202,8 +206,9 @@ public sealed class MagnonJunctionModel : Model
         return false;
     }
 
-    /// <summary>Only the reduced conductances l11, l12, l22, k asked for: F_1, F_2, F_3 SIMD across
-    /// points (<see cref="LowOrderBatch"/>), none of the other observables' work.</summary>
+    /// <summary>Only linear-response observables asked for (A, L11 … K, l11 … k, seebeck, lorenz, ZT): F_1, F_2,
+    /// F_3 and the density's F_{3/2} SIMD across points (<see cref="BoseBatch"/>), none of the other
+    /// observables' work (half-integer orders but F_{3/2}, relaxation, nonlinear currents).</summary>
     protected override bool EvaluateSelected(PointBatch batch, ResultBatch results, ReadOnlySpan<int> observables)
     {
         // Per outer point only: an inner time grid (the transients) takes the full path.
@@ -212,49 +217,181 @@ public sealed class MagnonJunctionModel : Model
             return false;
         }
 
-        foreach (int o in observables)
+        bool conductances = false;
+        foreach (int observable in observables)
         {
-            if (o is < ReducedFirst or > ReducedFirst + 3)
+            if (observable > LastLinear)
             {
                 return false;
             }
+
+            conductances |= observable is < ReducedFirst or > ReducedFirst + 3;
         }
 
         int n = batch.Count;
         var c = batch.Columns;
-        double[] scratch = ArrayPool<double>.Shared.Rent(5 * n);
+        double[] scratch = ArrayPool<double>.Shared.Rent(6 * n);
         var x = scratch.AsSpan(0, n);
         var scale = scratch.AsSpan(n, n);
         var g1 = scratch.AsSpan(2 * n, n);
         var g2 = scratch.AsSpan(3 * n, n);
         var g3 = scratch.AsSpan(4 * n, n);
-        for (int i = 0; i < n; i++)
+        var g15 = scratch.AsSpan(5 * n, n);
+        Divide(c[H].AsSpan(0, n), c[T].AsSpan(0, n), x);
+        BoseBatch.Evaluate(x, scale, g1, g2, g3, g15);
+        var o = results.Columns;
+        JunctionTransport.Reduced(x, scale, g1, g2, g3, o[ReducedFirst].AsSpan(0, n), o[ReducedFirst + 1].AsSpan(0, n),
+            o[ReducedFirst + 2].AsSpan(0, n), o[ReducedFirst + 3].AsSpan(0, n));
+        if (conductances)
         {
-            x[i] = c[H][i] / c[T][i];
+            Conductances(batch, results, x, g1, g2, g3);
         }
 
-        LowOrderBatch.Evaluate(x, scale, g1, g2, g3);
-        JunctionTransport.Reduced(x, scale, g1, g2, g3,
-            results.Columns[ReducedFirst].AsSpan(0, n), results.Columns[ReducedFirst + 1].AsSpan(0, n),
-            results.Columns[ReducedFirst + 2].AsSpan(0, n), results.Columns[ReducedFirst + 3].AsSpan(0, n));
+        SetStatuses(batch, results, x, scale, g15);
         ArrayPool<double>.Shared.Return(scratch);
+        return true;
+    }
 
-        for (int i = 0; i < n; i++)
+    /// <summary>A, L11 … K from the reduced conductances, and the ratios from the scaled integrals, with
+    /// <see cref="JunctionTransport.Compute"/>'s formulas.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    private static void Conductances(PointBatch batch, ResultBatch results, ReadOnlySpan<double> x,
+        ReadOnlySpan<double> g1, ReadOnlySpan<double> g2, ReadOnlySpan<double> g3)
+    {
+        var c = batch.Columns;
+        var o = results.Columns;
+        for (int i = 0; i < batch.Count; i++)
         {
-            var status = results.Status[i] == PointStatus.Ok ? Classify(c[H][i], c[T][i], c[Dh][i], c[DT][i]) : results.Status[i];
-            if (status == PointStatus.Ok && IsDenseGasPossible(c[T][i], c[DT][i], c[J][i] * c[S][i], c[S][i])
-                && DensestReservoir(c[H][i], c[T][i], c[Dh][i], c[DT][i], c[J][i] * c[S][i]) >= MaxMagnonFraction * c[S][i])
+            double t = c[T][i];
+            double a = JunctionTransport.TransmissionSlope(c[JT][i], c[S][i], c[J][i]);
+            double at = a * t, at2 = at * t;
+            double bigL12 = at * o[ReducedFirst + 1][i];
+            double scaledK = 6.0 * g3[i] - 4.0 * g2[i] * g2[i] / g1[i];
+            double scaledL12 = 2.0 * g2[i] + x[i] * g1[i];
+            o[0][i] = a;
+            o[1][i] = at * o[ReducedFirst][i];
+            o[2][i] = bigL12;
+            o[3][i] = t * bigL12;
+            o[4][i] = at2 * o[ReducedFirst + 2][i];
+            o[5][i] = at2 * o[ReducedFirst + 3][i];
+            o[10][i] = scaledL12 / g1[i];
+            o[11][i] = scaledK / g1[i];
+            o[12][i] = scaledL12 * scaledL12 / (6.0 * g1[i] * g3[i] - 4.0 * g2[i] * g2[i]);
+        }
+    }
+
+    /// <summary>The statuses of <see cref="EvaluateCore"/> with NaN in the linear-response columns of every
+    /// point that is not Ok. A block of points is decided in SIMD where that is certain: no bias,
+    /// and the mean state's density λ F_{3/2} (from the batch) clearly below S/10; anything closer
+    /// than <see cref="DensityMargin"/> to the limit, biased or already rejected, goes through the
+    /// scalar rules, so the selected path's statuses are always the full path's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    private static void SetStatuses(PointBatch batch, ResultBatch results, ReadOnlySpan<double> xs,
+        ReadOnlySpan<double> scales, ReadOnlySpan<double> g15s)
+    {
+        int n = batch.Count;
+        var c = batch.Columns;
+        var status = results.Status;
+        bool anyRejected = status.AsSpan(0, n).ContainsAnyExcept(PointStatus.Ok);
+        int lanes = Vector<double>.Count;
+        var fourPi = new Vector<double>(4.0 * Math.PI);
+        var below = new Vector<double>(MaxMagnonFraction * (1 - DensityMargin));
+        var above = new Vector<double>(MaxMagnonFraction * (1 + DensityMargin));
+        int i = 0;
+        for (; i + lanes <= n; i += lanes)
+        {
+            var t = new Vector<double>(c[T], i);
+            var x = new Vector<double>(xs[i..]);
+            var spin = new Vector<double>(c[S], i);
+            var r = t / (fourPi * (new Vector<double>(c[J], i) * spin)); // λ = (T/(4πD))^{3/2}, D = J S
+            var density = r * Vector.SquareRoot(r) * new Vector<double>(scales[i..]) * new Vector<double>(g15s[i..]);
+            // Unbiased with x > 0: Classify's Ok, and the mean state is the only reservoir.
+            var unbiased = Vector.GreaterThan(x, Vector<double>.Zero)
+                & Vector.Equals(new Vector<double>(c[Dh], i), Vector<double>.Zero)
+                & Vector.Equals(new Vector<double>(c[DT], i), Vector<double>.Zero);
+            var dilute = unbiased & Vector.LessThan(density, below * spin);
+            bool rejected = anyRejected && status.AsSpan(i, lanes).ContainsAnyExcept(PointStatus.Ok);
+            if (!rejected && Vector.EqualsAll(dilute, Vector<long>.AllBitsSet))
+            {
+                continue; // the common case: every point of the block is Ok
+            }
+
+            var dense = unbiased & Vector.GreaterThan(density, above * spin);
+            for (int k = 0; k < lanes; k++)
+            {
+                int j = i + k;
+                if (status[j] == PointStatus.Ok && dilute[k] != 0)
+                {
+                    continue;
+                }
+
+                if (status[j] == PointStatus.Ok && dense[k] != 0)
+                {
+                    Reject(results, j, PointStatus.Outside);
+                    continue;
+                }
+
+                SetStatus(batch, results, j, scales[j] * g15s[j]);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            SetStatus(batch, results, i, scales[i] * g15s[i]);
+        }
+    }
+
+    /// <summary>One point's status by <see cref="EvaluateCore"/>'s rules, given F_{3/2}(h/T) from the batch.</summary>
+    private static void SetStatus(PointBatch batch, ResultBatch results, int i, double f15)
+    {
+        var c = batch.Columns;
+        double h = c[H][i], t = c[T][i], dh = c[Dh][i], dt = c[DT][i], spin = c[S][i], stiffness = c[J][i] * spin;
+        var status = results.Status[i] == PointStatus.Ok ? Classify(h, t, dh, dt) : results.Status[i];
+        if (status == PointStatus.Ok && IsDenseGasPossible(t, dt, stiffness, spin))
+        {
+            double limit = MaxMagnonFraction * spin;
+            double mean = MagnonGas.ThermalFactor(t, stiffness) * f15;
+            bool certain = dh == 0 && dt == 0 && Math.Abs(mean - limit) > DensityMargin * limit;
+            double densest = certain ? mean : DensestReservoir(h, t, dh, dt, stiffness);
+            if (densest >= limit)
             {
                 status = PointStatus.Outside;
             }
-
-            if (status != PointStatus.Ok)
-            {
-                results.Reject(i, status); // the same rules as EvaluateCore; NaN over the numbers just written
-            }
         }
 
-        return true;
+        if (status != PointStatus.Ok)
+        {
+            Reject(results, i, status); // the same rules as EvaluateCore
+        }
+    }
+
+    /// <summary>A status other than Ok, and NaN over the linear-response columns just written.</summary>
+    private static void Reject(ResultBatch results, int i, PointStatus status)
+    {
+        results.Status[i] = status;
+        for (int o = 0; o <= LastLinear; o++)
+        {
+            results.Columns[o][i] = double.NaN;
+        }
+    }
+
+    /// <summary>Relative distance from S/10 within which the batch's F_{3/2} (a few ulp from the scalar
+    /// kernel's) does not decide a status: the scalar kernel does, as in the full path.</summary>
+    private const double DensityMargin = 1e-12;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    private static void Divide(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> quotient)
+    {
+        int i = 0;
+        for (; i + Vector<double>.Count <= a.Length; i += Vector<double>.Count)
+        {
+            (new Vector<double>(a[i..]) / new Vector<double>(b[i..])).CopyTo(quotient[i..]);
+        }
+
+        for (; i < a.Length; i++)
+        {
+            quotient[i] = a[i] / b[i];
+        }
     }
 
     /// <summary>False when even the densest possible gas, λ(T_max) ζ(3/2) (F_{3/2} ≤ ζ(3/2) for x &gt; 0),

@@ -170,6 +170,11 @@ public abstract class Model
             }
 
             var column = batch.Columns[p];
+            if (range.ContainsAll(column.AsSpan(0, batch.Count)))
+            {
+                continue; // the common case, checked in SIMD
+            }
+
             for (int i = 0; i < batch.Count; i++)
             {
                 if (!range.Contains(column[i]))

@@ -77,12 +77,35 @@ public class MemoryStore(TimeSpan delayPerBatch) : IResultStore
 
     public IReadOnlyCollection<long> Stored => _stored;
 
-    public virtual bool[] Store(IReadOnlyList<ChunkResult> results, Func<int, string> modelName)
+    public virtual WrittenBatch Write(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending)
     {
+        var seen = new HashSet<long>();
+        return new WrittenBatch(results, results.Select(r => pending.Contains(r.Item.Chunk) || _stored.Contains(r.Item.Chunk) || !seen.Add(r.Item.Chunk)).ToArray());
+    }
+
+    /// <summary>Calls of <see cref="MakeDurable"/> begun.</summary>
+    public int DurableCalls => _durableCalls;
+
+    private int _durableCalls;
+
+    /// <summary>The slow part, as an fsync is: on the aggregator's pool thread.</summary>
+    public void MakeDurable(WrittenBatch batch)
+    {
+        Interlocked.Increment(ref _durableCalls);
         Thread.Sleep(delayPerBatch);
+    }
+
+    public void Commit(WrittenBatch batch)
+    {
         Batches++;
-        MaxBatch = Math.Max(MaxBatch, results.Count);
-        return results.Select(r => !_stored.Add(r.Item.Chunk)).ToArray();
+        MaxBatch = Math.Max(MaxBatch, batch.Results.Count);
+        for (int i = 0; i < batch.Results.Count; i++)
+        {
+            if (!batch.Duplicates[i])
+            {
+                _stored.Add(batch.Results[i].Item.Chunk);
+            }
+        }
     }
 
     public void RecordFailure(long chunk, string model, long start, int count, int attempts, string error) => Failed.Add(chunk);

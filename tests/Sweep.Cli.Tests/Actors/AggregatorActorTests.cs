@@ -41,25 +41,53 @@ public sealed class AggregatorActorTests : ActorTestKit, IDisposable
     [Fact]
     public void Results_that_arrive_together_are_stored_in_one_batch_and_abandoned_chunks_recorded()
     {
-        var plan = SmallPlan(points: 40);
+        var plan = SmallPlan(points: 150);
         var store = new MemoryStore(TimeSpan.FromMilliseconds(50));
         var coordinator = CreateTestProbe();
         var aggregator = Sys.ActorOf(AggregatorActor.Props(plan, store, coordinator));
         var evaluator = new ChunkEvaluator(plan);
-        for (long chunk = 0; chunk < 40; chunk++)
+        var results = Enumerable.Range(0, 150).Select(chunk =>
         {
             var (start, count) = plan.Models[0].ChunkRange(chunk);
-            aggregator.Tell(evaluator.Evaluate(new WorkItem("run", plan.SpecHash, chunk, 0, start, count, 1), "w"));
+            return evaluator.Evaluate(new WorkItem("run", plan.SpecHash, chunk, 0, start, count, 1), "w");
+        }).ToList();
+        foreach (var result in results)
+        {
+            aggregator.Tell(result);
         }
 
-        aggregator.Tell(new ChunkAbandoned(39, 3, "boom"));
+        aggregator.Tell(new ChunkAbandoned(149, 3, "boom"));
         aggregator.Tell(DrainAggregator.Instance, coordinator);
-        var replies = coordinator.ReceiveN(41, TimeSpan.FromSeconds(10));
+        var replies = coordinator.ReceiveN(151, TimeSpan.FromSeconds(10));
         Assert.IsType<AggregatorDrained>(replies.Last());
-        Assert.Equal(40, store.Stored.Count);
-        Assert.Equal([39L], store.Failed);
-        Assert.Equal(AggregatorActor.MaxBatch, store.MaxBatch);
-        Assert.InRange(store.Batches, 3, 6); // 40 results in batches of at most 16, not 40 transactions
+        Assert.Equal(150, store.Stored.Count);
+        Assert.Equal([149L], store.Failed);
+        // 150 results that arrived together: a few batches of at most MaxBatch, not 150 transactions.
+        Assert.InRange(store.MaxBatch, 2, AggregatorActor.MaxBatch);
+        Assert.InRange(store.Batches, 3, 30);
+    }
+
+    [Fact]
+    public void The_next_results_are_written_while_the_previous_batch_is_made_durable_and_commits_stay_in_order()
+    {
+        var plan = SmallPlan(points: 20);
+        var store = new MemoryStore(TimeSpan.FromMilliseconds(300));
+        var coordinator = CreateTestProbe();
+        var aggregator = Sys.ActorOf(AggregatorActor.Props(plan, store, coordinator));
+        var evaluator = new ChunkEvaluator(plan);
+        WorkItem Item(long chunk) => new("run", plan.SpecHash, chunk, 0, plan.Models[0].ChunkRange(chunk).Start, 1, 1);
+        aggregator.Tell(evaluator.Evaluate(Item(0), "w"));
+        AwaitCondition(() => store.DurableCalls == 1); // chunk 0 is being made durable (300 ms)
+        aggregator.Tell(evaluator.Evaluate(Item(1), "w"));
+        aggregator.Tell(evaluator.Evaluate(Item(0), "w2")); // a duplicate of a chunk written, not yet committed
+        aggregator.Tell(DrainAggregator.Instance, coordinator);
+        var replies = coordinator.ReceiveN(4, TimeSpan.FromSeconds(10)).ToArray();
+        Assert.Equal(new ChunkStored(0, 1, false), replies[0]);
+        Assert.Equal([1L, 0L], replies.Skip(1).Take(2).Cast<ChunkStored>().Select(s => s.Chunk).Order().Reverse().ToArray());
+        Assert.True(replies.Skip(1).Take(2).Cast<ChunkStored>().Single(s => s.Chunk == 0).Duplicate);
+        Assert.IsType<AggregatorDrained>(replies[3]);
+        Assert.Equal(2, store.Stored.Count);
+        Assert.Equal(2, store.Batches); // chunk 0; then chunk 1 with the duplicate, written during the first fsync
     }
 
     public new void Dispose()

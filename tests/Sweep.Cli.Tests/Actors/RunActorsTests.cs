@@ -1,6 +1,7 @@
 using System.Collections;
 using Akka.Actor;
 using Sweep.Coordinator.Engine;
+using Sweep.Coordinator.Store;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
 using Sweep.Worker.Actors;
@@ -45,9 +46,9 @@ public class RunActorsTests : ActorTestKit
         Assert.Equal(120, store.Stored.Count);
         Assert.Equal(plan.TotalChunks, counters.DoneChunks);
         // Results waiting to be stored (plus the aggregator's own flush note) never exceed the window.
-        Assert.InRange(maxAggregator, 1, options.Window + 1);
-        Assert.InRange(maxInFlight, 1, options.Window);
-        Assert.InRange(maxCoordinator, 0, options.Window + options.Workers + 2);
+        Assert.InRange(maxAggregator, 1, options.WindowFor(plan) + 1);
+        Assert.InRange(maxInFlight, 1, options.WindowFor(plan));
+        Assert.InRange(maxCoordinator, 0, options.WindowFor(plan) + options.Workers + 2);
     }
 
     [Fact]
@@ -104,6 +105,7 @@ public class RunActorsTests : ActorTestKit
 
     private sealed class FailingStore() : MemoryStore(TimeSpan.Zero)
     {
-        public override bool[] Store(IReadOnlyList<ChunkResult> results, Func<int, string> modelName) => throw new IOException("disk full");
+        public override WrittenBatch Write(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending) =>
+            throw new IOException("disk full");
     }
 }

@@ -1,0 +1,362 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Sweep.Physics.Bose;
+
+/// <summary>
+/// Bose integrals (PHYSICS.md §0) for many x at once, SIMD across points: 8 per Vector512 on AVX-512,
+/// 4 per Vector256 otherwise. Two sets of orders: F_1, F_2, F_3 (and on request F_{3/2}) for the
+/// junction's conductances and density; F_{1/2}, F_{3/2}, F_{5/2}, F_{7/2} for the N/F interface.
+/// The algorithm is <see cref="BoseIntegrals"/>' (the scalar reference it is tested against): below
+/// <see cref="BoseIntegrals.RegimeSwitch"/> the expansion around x = 0 with its singular terms (a
+/// <c>log</c> for integer orders, a square root for half-integer ones) and no <c>exp</c>; above it
+/// the series in z = e^{−x}.
+/// <para>Results are scaled as F_d = Scale · G_d, with Scale = 1 below the switch and z above, so
+/// ratios such as G_2²/G_1 stay finite where F_d underflows. A vector whose lanes straddle the switch
+/// evaluates both regimes and blends them; each regime takes as many terms as its hardest lane.</para>
+/// <para>Lanes with x outside (0, ∞) give unspecified numbers (never an exception): callers reject
+/// those points themselves.</para>
+/// </summary>
+public static class BoseBatch
+{
+    private const int Orders = 6;          // row stride of the scalar kernel's interleaved table
+    private const int Half = 0, One = 1, ThreeHalves = 2, Two = 3, FiveHalves = 4, Three = 5; // its columns
+    private const double ExpansionTermScale = 44.0;  // as BoseIntegrals: tail below 1e-18 relative
+    private const double SeriesTermScale = 39.2;
+    private const int MaxSeriesTerms = 28;
+    private static readonly double LnTwoPi = Math.Log(2 * Math.PI);
+    private static readonly double SqrtPi = Math.Sqrt(Math.PI);
+
+    /// <summary>The four polynomials a block evaluates (column-major tables [order][k]) and which
+    /// singular terms complete them below the switch.</summary>
+    private sealed record OrderSet(double[] SmallX, double[] Series, bool HalfInteger);
+
+    // Orders 1, 2, 3, 3/2 (the last only when asked for).
+    private static readonly OrderSet IntegerOrders = new(
+        Columns(BoseExpansionTables.SmallX, [One, Two, Three, ThreeHalves], BoseExpansionTables.SevenHalvesSmallX),
+        InversePowers([1, 2, 3, 1.5]), HalfInteger: false);
+
+    // Orders 1/2, 3/2, 5/2, 7/2 (the last from its own table, as the scalar kernel's F_{7/2}).
+    private static readonly OrderSet HalfOrders = new(
+        Columns(BoseExpansionTables.SmallX, [Half, ThreeHalves, FiveHalves, -1], BoseExpansionTables.SevenHalvesSmallX),
+        InversePowers([0.5, 1.5, 2.5, 3.5]), HalfInteger: true);
+
+    /// <summary>The widest path this machine runs: 512 on AVX-512, else 256.</summary>
+    public static int PreferredWidth => Vector512.IsHardwareAccelerated ? 512 : 256;
+
+    /// <summary>Scale and G_1, G_2, G_3 at every x (F_d = scale · G_d), on the widest path.</summary>
+    public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3) =>
+        Evaluate(x, scale, g1, g2, g3, PreferredWidth);
+
+    /// <summary>The same on a chosen path (512 or 256 bits), so tests can force the narrower one.</summary>
+    public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3, int width) =>
+        Run(IntegerOrders, x, scale, g1, g2, g3, [], width);
+
+    /// <summary>Also G_{3/2} (F_{3/2} = scale · G_{3/2}, the magnon density's integral, PHYSICS.md §1):
+    /// one more polynomial in the same pass, and a square root below the switch.</summary>
+    public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3,
+        Span<double> g15) => Evaluate(x, scale, g1, g2, g3, g15, PreferredWidth);
+
+    /// <summary>Scale, G_1, G_2, G_3 and G_{3/2} on a chosen path; an empty <paramref name="g15"/> skips G_{3/2}.</summary>
+    public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3,
+        Span<double> g15, int width) => Run(IntegerOrders, x, scale, g1, g2, g3, g15, width);
+
+    /// <summary>Scale and G_{1/2}, G_{3/2}, G_{5/2}, G_{7/2} (the N/F interface's integrals, PHYSICS.md §3).</summary>
+    public static void EvaluateHalfOrders(ReadOnlySpan<double> x, Span<double> scale, Span<double> g05, Span<double> g15,
+        Span<double> g25, Span<double> g35, int width = 0)
+    {
+        if (g35.Length < x.Length)
+        {
+            throw new ArgumentException("every output needs as many elements as x");
+        }
+
+        Run(HalfOrders, x, scale, g05, g15, g25, g35, width == 0 ? PreferredWidth : width);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    private static void Run(OrderSet set, ReadOnlySpan<double> x, Span<double> scale, Span<double> a, Span<double> b, Span<double> c,
+        Span<double> d, int width)
+    {
+        int n = x.Length;
+        if (scale.Length < n || a.Length < n || b.Length < n || c.Length < n || (!d.IsEmpty && d.Length < n))
+        {
+            throw new ArgumentException("every output needs as many elements as x");
+        }
+
+        if (width == 512 && !Vector512.IsHardwareAccelerated)
+        {
+            throw new PlatformNotSupportedException("this machine has no 512-bit vectors");
+        }
+
+        if (width != 512 && width != 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(width), width, "vector width is 512 or 256 bits");
+        }
+
+        int lanes = width / 64;
+        bool fourth = !d.IsEmpty;
+        int i = 0;
+        for (; i + lanes <= n; i += lanes)
+        {
+            Block(set, width, x.Slice(i), scale.Slice(i), a.Slice(i), b.Slice(i), c.Slice(i), fourth ? d.Slice(i) : []);
+        }
+
+        if (i == n)
+        {
+            return;
+        }
+
+        // The tail goes through the same vector code, padded with x = 1.
+        int count = n - i;
+        Span<double> pad = stackalloc double[6 * 8];
+        pad.Fill(1.0);
+        x.Slice(i, count).CopyTo(pad);
+        Block(set, width, pad, pad.Slice(8), pad.Slice(16), pad.Slice(24), pad.Slice(32), fourth ? pad.Slice(40) : []);
+        pad.Slice(8, count).CopyTo(scale.Slice(i));
+        pad.Slice(16, count).CopyTo(a.Slice(i));
+        pad.Slice(24, count).CopyTo(b.Slice(i));
+        pad.Slice(32, count).CopyTo(c.Slice(i));
+        if (fourth)
+        {
+            pad.Slice(40, count).CopyTo(d.Slice(i));
+        }
+    }
+
+    private static void Block(OrderSet set, int width, ReadOnlySpan<double> x, Span<double> scale, Span<double> a, Span<double> b,
+        Span<double> c, Span<double> d)
+    {
+        if (width == 512)
+        {
+            Block512(set, x, scale, a, b, c, d);
+        }
+        else
+        {
+            Block256(set, x, scale, a, b, c, d);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block512(OrderSet set, ReadOnlySpan<double> xs, Span<double> scale, Span<double> a, Span<double> b,
+        Span<double> c, Span<double> d)
+    {
+        bool fourth = !d.IsEmpty;
+        var x = Vector512.Create(xs);
+        var small = Vector512.LessThan(x, Vector512.Create(BoseIntegrals.RegimeSwitch));
+        Vector512<double> sa = default, sb = default, sc = default, sd = default;
+        Vector512<double> la = default, lb = default, lc = default, ld = default, z = default;
+        if (small != Vector512<double>.Zero)
+        {
+            Horner(set.SmallX, BoseExpansionTables.SmallXTerms, ExpansionTerms(xs[..8]), x, fourth, out sa, out sb, out sc, out sd);
+            if (set.HalfInteger)
+            {
+                // Γ(1−s) x^{s−1}: √π x^{−1/2}, −2√π x^{1/2}, (4/3)√π x^{3/2}, −(8/15)√π x^{5/2}
+                var root = Vector512.Sqrt(x);
+                sa += Vector512.Create(SqrtPi) / root;
+                sb = Vector512.FusedMultiplyAdd(Vector512.Create(-2 * SqrtPi), root, sb);
+                sc = Vector512.FusedMultiplyAdd(Vector512.Create(4.0 / 3.0 * SqrtPi) * x, root, sc);
+                sd = Vector512.FusedMultiplyAdd(Vector512.Create(-8.0 / 15.0 * SqrtPi) * x * x, root, sd);
+            }
+            else
+            {
+                // −ln x, (−x)(−ln x), (x²/2)(−ln x); and F_{3/2}'s −2√π x^{1/2}
+                var lnX = Vector512.Log(x);
+                sa -= lnX;
+                sb = Vector512.FusedMultiplyAdd(x, lnX, sb);
+                sc = Vector512.FusedMultiplyAdd(-0.5 * x * x, lnX, sc);
+                sd = Vector512.FusedMultiplyAdd(Vector512.Create(-2 * SqrtPi), Vector512.Sqrt(x), sd);
+            }
+        }
+
+        if (small != Vector512<double>.AllBitsSet)
+        {
+            z = Vector512.Exp(-x);
+            Horner(set.Series, MaxSeriesTerms, SeriesTerms(xs[..8]), z, fourth, out la, out lb, out lc, out ld);
+        }
+
+        Vector512.ConditionalSelect(small, Vector512<double>.One, z).CopyTo(scale);
+        Vector512.ConditionalSelect(small, sa, la).CopyTo(a);
+        Vector512.ConditionalSelect(small, sb, lb).CopyTo(b);
+        Vector512.ConditionalSelect(small, sc, lc).CopyTo(c);
+        if (fourth)
+        {
+            Vector512.ConditionalSelect(small, sd, ld).CopyTo(d);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block256(OrderSet set, ReadOnlySpan<double> xs, Span<double> scale, Span<double> a, Span<double> b,
+        Span<double> c, Span<double> d)
+    {
+        bool fourth = !d.IsEmpty;
+        var x = Vector256.Create(xs);
+        var small = Vector256.LessThan(x, Vector256.Create(BoseIntegrals.RegimeSwitch));
+        Vector256<double> sa = default, sb = default, sc = default, sd = default;
+        Vector256<double> la = default, lb = default, lc = default, ld = default, z = default;
+        if (small != Vector256<double>.Zero)
+        {
+            Horner(set.SmallX, BoseExpansionTables.SmallXTerms, ExpansionTerms(xs[..4]), x, fourth, out sa, out sb, out sc, out sd);
+            if (set.HalfInteger)
+            {
+                var root = Vector256.Sqrt(x);
+                sa += Vector256.Create(SqrtPi) / root;
+                sb = Vector256.FusedMultiplyAdd(Vector256.Create(-2 * SqrtPi), root, sb);
+                sc = Vector256.FusedMultiplyAdd(Vector256.Create(4.0 / 3.0 * SqrtPi) * x, root, sc);
+                sd = Vector256.FusedMultiplyAdd(Vector256.Create(-8.0 / 15.0 * SqrtPi) * x * x, root, sd);
+            }
+            else
+            {
+                var lnX = Vector256.Log(x);
+                sa -= lnX;
+                sb = Vector256.FusedMultiplyAdd(x, lnX, sb);
+                sc = Vector256.FusedMultiplyAdd(-0.5 * x * x, lnX, sc);
+                sd = Vector256.FusedMultiplyAdd(Vector256.Create(-2 * SqrtPi), Vector256.Sqrt(x), sd);
+            }
+        }
+
+        if (small != Vector256<double>.AllBitsSet)
+        {
+            z = Vector256.Exp(-x);
+            Horner(set.Series, MaxSeriesTerms, SeriesTerms(xs[..4]), z, fourth, out la, out lb, out lc, out ld);
+        }
+
+        Vector256.ConditionalSelect(small, Vector256<double>.One, z).CopyTo(scale);
+        Vector256.ConditionalSelect(small, sa, la).CopyTo(a);
+        Vector256.ConditionalSelect(small, sb, lb).CopyTo(b);
+        Vector256.ConditionalSelect(small, sc, lc).CopyTo(c);
+        if (fourth)
+        {
+            Vector256.ConditionalSelect(small, sd, ld).CopyTo(d);
+        }
+    }
+    /// <summary>Terms of the expansion for the hardest (largest) lane below the switch.</summary>
+    private static int ExpansionTerms(ReadOnlySpan<double> xs)
+    {
+        double max = 0;
+        foreach (double v in xs)
+        {
+            if (v < BoseIntegrals.RegimeSwitch && v > max)
+            {
+                max = v;
+            }
+        }
+
+        return max > 0 ? Math.Min(BoseExpansionTables.SmallXTerms, (int)(ExpansionTermScale / (LnTwoPi - Math.Log(max))) + 1) : 1;
+    }
+
+    /// <summary>Terms of the series for the hardest (smallest) lane at or above the switch.</summary>
+    private static int SeriesTerms(ReadOnlySpan<double> xs)
+    {
+        double min = double.PositiveInfinity;
+        foreach (double v in xs)
+        {
+            if (v >= BoseIntegrals.RegimeSwitch && v < min)
+            {
+                min = v;
+            }
+        }
+
+        return double.IsFinite(min) ? Math.Min(MaxSeriesTerms, (int)(SeriesTermScale / min) + 1) : 1;
+    }
+
+    /// <summary>Horner's rule for three polynomials (and a fourth when asked) at once:
+    /// independent FMA chains, so the core overlaps their latencies.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    private static void Horner(double[] table, int stride, int terms, Vector512<double> y, bool fourth,
+        out Vector512<double> a1, out Vector512<double> a2, out Vector512<double> a3, out Vector512<double> a15)
+    {
+        ref double c = ref MemoryMarshal.GetArrayDataReference(table);
+        int k = terms - 1;
+        a1 = Vector512.Create(Unsafe.Add(ref c, k));
+        a2 = Vector512.Create(Unsafe.Add(ref c, stride + k));
+        a3 = Vector512.Create(Unsafe.Add(ref c, 2 * stride + k));
+        if (!fourth)
+        {
+            a15 = default;
+            for (k--; k >= 0; k--)
+            {
+                a1 = Vector512.FusedMultiplyAdd(a1, y, Vector512.Create(Unsafe.Add(ref c, k)));
+                a2 = Vector512.FusedMultiplyAdd(a2, y, Vector512.Create(Unsafe.Add(ref c, stride + k)));
+                a3 = Vector512.FusedMultiplyAdd(a3, y, Vector512.Create(Unsafe.Add(ref c, 2 * stride + k)));
+            }
+
+            return;
+        }
+
+        a15 = Vector512.Create(Unsafe.Add(ref c, 3 * stride + k));
+        for (k--; k >= 0; k--)
+        {
+            a1 = Vector512.FusedMultiplyAdd(a1, y, Vector512.Create(Unsafe.Add(ref c, k)));
+            a2 = Vector512.FusedMultiplyAdd(a2, y, Vector512.Create(Unsafe.Add(ref c, stride + k)));
+            a3 = Vector512.FusedMultiplyAdd(a3, y, Vector512.Create(Unsafe.Add(ref c, 2 * stride + k)));
+            a15 = Vector512.FusedMultiplyAdd(a15, y, Vector512.Create(Unsafe.Add(ref c, 3 * stride + k)));
+        }
+    }
+
+    /// <summary>Horner's rule for three polynomials (and a fourth when asked) at once:
+    /// independent FMA chains, so the core overlaps their latencies.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    private static void Horner(double[] table, int stride, int terms, Vector256<double> y, bool fourth,
+        out Vector256<double> a1, out Vector256<double> a2, out Vector256<double> a3, out Vector256<double> a15)
+    {
+        ref double c = ref MemoryMarshal.GetArrayDataReference(table);
+        int k = terms - 1;
+        a1 = Vector256.Create(Unsafe.Add(ref c, k));
+        a2 = Vector256.Create(Unsafe.Add(ref c, stride + k));
+        a3 = Vector256.Create(Unsafe.Add(ref c, 2 * stride + k));
+        if (!fourth)
+        {
+            a15 = default;
+            for (k--; k >= 0; k--)
+            {
+                a1 = Vector256.FusedMultiplyAdd(a1, y, Vector256.Create(Unsafe.Add(ref c, k)));
+                a2 = Vector256.FusedMultiplyAdd(a2, y, Vector256.Create(Unsafe.Add(ref c, stride + k)));
+                a3 = Vector256.FusedMultiplyAdd(a3, y, Vector256.Create(Unsafe.Add(ref c, 2 * stride + k)));
+            }
+
+            return;
+        }
+
+        a15 = Vector256.Create(Unsafe.Add(ref c, 3 * stride + k));
+        for (k--; k >= 0; k--)
+        {
+            a1 = Vector256.FusedMultiplyAdd(a1, y, Vector256.Create(Unsafe.Add(ref c, k)));
+            a2 = Vector256.FusedMultiplyAdd(a2, y, Vector256.Create(Unsafe.Add(ref c, stride + k)));
+            a3 = Vector256.FusedMultiplyAdd(a3, y, Vector256.Create(Unsafe.Add(ref c, 2 * stride + k)));
+            a15 = Vector256.FusedMultiplyAdd(a15, y, Vector256.Create(Unsafe.Add(ref c, 3 * stride + k)));
+        }
+    }
+
+
+    /// <summary>Column-major [order][k] copies of the scalar kernel's expansion coefficients for four orders,
+    /// given as columns of its interleaved table; −1 takes <paramref name="own"/> (F_{7/2}'s table) instead.</summary>
+    private static double[] Columns(double[] interleaved, int[] columns, double[] own)
+    {
+        int terms = BoseExpansionTables.SmallXTerms;
+        var table = new double[columns.Length * terms];
+        for (int d = 0; d < columns.Length; d++)
+        {
+            for (int k = 0; k < terms; k++)
+            {
+                table[d * terms + k] = columns[d] < 0 ? own[k] : interleaved[k * Orders + columns[d]];
+            }
+        }
+
+        return table;
+    }
+
+    /// <summary>k^{−d} for each order d, k = 1 … MaxSeriesTerms, column-major (as BoseIntegrals' table).</summary>
+    private static double[] InversePowers(double[] orders)
+    {
+        var table = new double[orders.Length * MaxSeriesTerms];
+        for (int d = 0; d < orders.Length; d++)
+        {
+            for (int k = 1; k <= MaxSeriesTerms; k++)
+            {
+                table[d * MaxSeriesTerms + k - 1] = 1.0 / Math.Pow(k, orders[d]);
+            }
+        }
+
+        return table;
+    }
+}
