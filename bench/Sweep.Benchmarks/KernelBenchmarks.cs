@@ -45,14 +45,14 @@ public class KernelBenchmarks
         _junctionBatch = new PointBatch(
         [
             h, Fill(Points, 0.5), Fill(Points, 0.05), Fill(Points, 1.5), Fill(Points, 1.0),
-            Fill(Points, 0.0), Fill(Points, 0.0), Fill(Points, 1.0),
+            Fill(Points, 0.0), Fill(Points, 0.0), Fill(Points, 1.0), Fill(Points, 0.0),
         ], Points);
         _junctionResults = _junction.CreateResults(Points);
         _xSorted = _x.Order().ToArray();
         _junctionSortedBatch = new PointBatch(
         [
             _xSorted.Select(x => x * 0.5).ToArray(), Fill(Points, 0.5), Fill(Points, 0.05), Fill(Points, 1.5), Fill(Points, 1.0),
-            Fill(Points, 0.0), Fill(Points, 0.0), Fill(Points, 1.0),
+            Fill(Points, 0.0), Fill(Points, 0.0), Fill(Points, 1.0), Fill(Points, 0.0),
         ], Points);
         _reducedSelection = new[] { "l11", "l12", "l22", "k" }.Select(_junction.ObservableIndex).ToArray();
 
