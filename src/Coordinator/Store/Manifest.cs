@@ -96,14 +96,22 @@ public sealed record Manifest
         }
     }
 
+    // Source-generated metadata (ManifestJson): a fresh process writes its manifest without first
+    // building reflection metadata for these types (tens of ms of a cold start, issue 16).
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        TypeInfoResolver = ManifestJson.Default,
     };
 }
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(Manifest))]
+internal sealed partial class ManifestJson : JsonSerializerContext;
 
 public sealed record ProgramInfo(string Version, string Commit)
 {
