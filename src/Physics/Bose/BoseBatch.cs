@@ -184,6 +184,8 @@ public static class BoseBatch
         }
     }
 
+    // Block512 on 256-bit vectors. Written out twice: one generic method over ISimdVector<TSelf, T> would
+    // serve both widths, but in .NET 10's reference assemblies Vector512<double> does not implement it (CS0315).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block256(OrderSet set, ReadOnlySpan<double> xs, Span<double> scale, Span<double> a, Span<double> b,
         Span<double> c, Span<double> d)
