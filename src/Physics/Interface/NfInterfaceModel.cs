@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using Sweep.Physics.Bose;
 using Sweep.Physics.Junction;
@@ -72,18 +71,8 @@ public sealed class NfInterfaceModel : Model
         int n = batch.Count;
         var c = batch.Columns;
         var o = results.Columns;
-        double[] scratch = ArrayPool<double>.Shared.Rent(6 * n);
-        var x = scratch.AsSpan(0, n);
-        var scale = scratch.AsSpan(n, n);
-        var g05 = scratch.AsSpan(2 * n, n);
-        var g15 = scratch.AsSpan(3 * n, n);
-        var g25 = scratch.AsSpan(4 * n, n);
-        var g35 = scratch.AsSpan(5 * n, n);
-        for (int i = 0; i < n; i++)
-        {
-            x[i] = c[H][i] / c[T][i];
-        }
-
+        using var columns = new BoseColumns(c[H].AsSpan(0, n), c[T].AsSpan(0, n));
+        Span<double> x = columns.X, scale = columns.Scale, g05 = columns.G(0), g15 = columns.G(1), g25 = columns.G(2), g35 = columns.G(3);
         BoseBatch.EvaluateHalfOrders(x, scale, g05, g15, g25, g35);
         for (int i = 0; i < n; i++)
         {
@@ -122,8 +111,6 @@ public sealed class NfInterfaceModel : Model
             o[5][i] = r.EffectiveMixingReal;
             o[6][i] = r.EffectiveMixingImaginary;
         }
-
-        ArrayPool<double>.Shared.Return(scratch);
     }
 
     private static double ThermalDensity(double h, double t, double stiffness) =>

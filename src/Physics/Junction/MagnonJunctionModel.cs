@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Sweep.Physics.Bose;
@@ -230,14 +229,8 @@ public sealed class MagnonJunctionModel : Model
 
         int n = batch.Count;
         var c = batch.Columns;
-        double[] scratch = ArrayPool<double>.Shared.Rent(6 * n);
-        var x = scratch.AsSpan(0, n);
-        var scale = scratch.AsSpan(n, n);
-        var g1 = scratch.AsSpan(2 * n, n);
-        var g2 = scratch.AsSpan(3 * n, n);
-        var g3 = scratch.AsSpan(4 * n, n);
-        var g15 = scratch.AsSpan(5 * n, n);
-        Divide(c[H].AsSpan(0, n), c[T].AsSpan(0, n), x);
+        using var columns = new BoseColumns(c[H].AsSpan(0, n), c[T].AsSpan(0, n));
+        Span<double> x = columns.X, scale = columns.Scale, g1 = columns.G(0), g2 = columns.G(1), g3 = columns.G(2), g15 = columns.G(3);
         BoseBatch.Evaluate(x, scale, g1, g2, g3, g15);
         var o = results.Columns;
         JunctionTransport.Reduced(x, scale, g1, g2, g3, o[ReducedFirst].AsSpan(0, n), o[ReducedFirst + 1].AsSpan(0, n),
@@ -248,7 +241,6 @@ public sealed class MagnonJunctionModel : Model
         }
 
         SetStatuses(batch, results, x, scale, g15);
-        ArrayPool<double>.Shared.Return(scratch);
         return true;
     }
 
@@ -378,21 +370,6 @@ public sealed class MagnonJunctionModel : Model
     /// <summary>Relative distance from S/10 within which the batch's F_{3/2} (a few ulp from the scalar
     /// kernel's) does not decide a status: the scalar kernel does, as in the full path.</summary>
     private const double DensityMargin = 1e-12;
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
-    private static void Divide(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> quotient)
-    {
-        int i = 0;
-        for (; i + Vector<double>.Count <= a.Length; i += Vector<double>.Count)
-        {
-            (new Vector<double>(a[i..]) / new Vector<double>(b[i..])).CopyTo(quotient[i..]);
-        }
-
-        for (; i < a.Length; i++)
-        {
-            quotient[i] = a[i] / b[i];
-        }
-    }
 
     /// <summary>False when even the densest possible gas, λ(T_max) ζ(3/2) (F_{3/2} ≤ ζ(3/2) for x &gt; 0),
     /// stays below S/10: then no Bose integral is needed to know the point is dilute.</summary>
