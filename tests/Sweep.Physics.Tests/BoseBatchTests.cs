@@ -90,8 +90,10 @@ public class BoseBatchTests
                 UlpNear(reference.F1, f.Scale[i] * f.G1[i], $"F_1({x[i]:R})");
                 UlpNear(reference.F2, f.Scale[i] * f.G2[i], $"F_2({x[i]:R})");
                 UlpNear(reference.F3, f.Scale[i] * f.G3[i], $"F_3({x[i]:R})");
-                // F_3/2 near the switch is ~0.25 from terms of ~4.3 (ζ(3/2) − 2√(πx)): 17× cancellation.
-                UlpNear(reference.F15, f.Scale[i] * f.G15[i], $"F_3/2({x[i]:R})", 40);
+                // F_3/2 near the switch is ~0.25 from terms of ~4.3 (ζ(3/2) − 2√(πx)): 17× cancellation,
+                // and the batch sums its even and odd coefficients apart (one more rounding of ~2.5):
+                // 64 ulp, 1.4e-14 relative, far inside the 1e-12 by which the density's status is decided.
+                UlpNear(reference.F15, f.Scale[i] * f.G15[i], $"F_3/2({x[i]:R})", 64);
                 UlpNear(reference.G2 / reference.G1, f.G2[i] / f.G1[i], $"G_2/G_1({x[i]:R})", 16);
             }
         }

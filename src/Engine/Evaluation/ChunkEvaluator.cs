@@ -52,7 +52,8 @@ public sealed class ChunkEvaluator(SweepPlan plan)
                 modelPlan.FillParameters(item.Start + first, count, columns);
             }
 
-            model.Evaluate(new PointBatch(columns, count, modelPlan.InnerGrid, modelPlan.InnerScale), results, selected);
+            model.Evaluate(new PointBatch(columns, count, modelPlan.InnerGrid, modelPlan.InnerScale, modelPlan.ConstantColumns),
+                results, selected);
 
             int offset = first * inner, length = count * inner;
             for (int o = 0; o < selected.Length; o++)

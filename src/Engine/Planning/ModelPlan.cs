@@ -63,7 +63,18 @@ public sealed class ModelPlan
 
         ChunkCount = (OuterCount + ChunkSize - 1) / ChunkSize;
         FirstChunk = firstChunk;
+        for (int p = 0; p < Math.Min(_axisOf.Length, 64); p++)
+        {
+            if (_axisOf[p] < 0 && Array.IndexOf(_refinedParameter, p) < 0)
+            {
+                ConstantColumns |= 1UL << p;
+            }
+        }
     }
+
+    /// <summary>Bit p set: parameter p is the same constant at every point (filled from the spec or
+    /// its default), so a batch may treat its column as uniform (<see cref="PointBatch.UniformColumns"/>).</summary>
+    public ulong ConstantColumns { get; }
 
     /// <summary>Automatic chunks hold about this many evaluations (outer points × bias points):
     /// a few milliseconds of work, small next to the per-chunk cost of storing and messaging.</summary>

@@ -147,7 +147,16 @@ public static class BoseBatch
         Vector512<double> la = default, lb = default, lc = default, ld = default, z = default;
         if (small != Vector512<double>.Zero)
         {
-            Horner(set.SmallX, BoseExpansionTables.SmallXTerms, ExpansionTerms(xs[..8]), x, fourth, out sa, out sb, out sc, out sd);
+            int terms = ExpansionTerms(Max(Vector512.ConditionalSelect(small, x, default)));
+            if (set.HalfInteger)
+            {
+                Horner(set.SmallX, BoseExpansionTables.SmallXTerms, terms, x, fourth, out sa, out sb, out sc, out sd);
+            }
+            else
+            {
+                IntegerExpansion(terms, x, fourth, out sa, out sb, out sc, out sd);
+            }
+
             if (set.HalfInteger)
             {
                 // Γ(1−s) x^{s−1}: √π x^{−1/2}, −2√π x^{1/2}, (4/3)√π x^{3/2}, −(8/15)√π x^{5/2}
@@ -171,7 +180,8 @@ public static class BoseBatch
         if (small != Vector512<double>.AllBitsSet)
         {
             z = Vector512.Exp(-x);
-            Horner(set.Series, MaxSeriesTerms, SeriesTerms(xs[..8]), z, fourth, out la, out lb, out lc, out ld);
+            Horner(set.Series, MaxSeriesTerms, SeriesTerms(Min(Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512.Create(BoseIntegrals.RegimeSwitch)), x, PositiveInfinity512))), z, fourth,
+                out la, out lb, out lc, out ld);
         }
 
         Vector512.ConditionalSelect(small, Vector512<double>.One, z).CopyTo(scale);
@@ -197,7 +207,16 @@ public static class BoseBatch
         Vector256<double> la = default, lb = default, lc = default, ld = default, z = default;
         if (small != Vector256<double>.Zero)
         {
-            Horner(set.SmallX, BoseExpansionTables.SmallXTerms, ExpansionTerms(xs[..4]), x, fourth, out sa, out sb, out sc, out sd);
+            int terms = ExpansionTerms(Max(Vector256.ConditionalSelect(small, x, default)));
+            if (set.HalfInteger)
+            {
+                Horner(set.SmallX, BoseExpansionTables.SmallXTerms, terms, x, fourth, out sa, out sb, out sc, out sd);
+            }
+            else
+            {
+                IntegerExpansion(terms, x, fourth, out sa, out sb, out sc, out sd);
+            }
+
             if (set.HalfInteger)
             {
                 var root = Vector256.Sqrt(x);
@@ -219,7 +238,8 @@ public static class BoseBatch
         if (small != Vector256<double>.AllBitsSet)
         {
             z = Vector256.Exp(-x);
-            Horner(set.Series, MaxSeriesTerms, SeriesTerms(xs[..4]), z, fourth, out la, out lb, out lc, out ld);
+            Horner(set.Series, MaxSeriesTerms, SeriesTerms(Min(Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256.Create(BoseIntegrals.RegimeSwitch)), x, Vector256.Create(double.PositiveInfinity)))), z, fourth,
+                out la, out lb, out lc, out ld);
         }
 
         Vector256.ConditionalSelect(small, Vector256<double>.One, z).CopyTo(scale);
@@ -231,34 +251,51 @@ public static class BoseBatch
             Vector256.ConditionalSelect(small, sd, ld).CopyTo(d);
         }
     }
-    /// <summary>Terms of the expansion for the hardest (largest) lane below the switch.</summary>
-    private static int ExpansionTerms(ReadOnlySpan<double> xs)
+    /// <summary>Terms of the expansion for the hardest (largest) lane below the switch, <paramref name="max"/>
+    /// (0 when no lane is below it): min(SmallXTerms, ⌊44/(ln 2π − ln max)⌋ + 1) as the scalar kernel, counted
+    /// against the precomputed x at which each further term is needed, so no <c>log</c> per block.</summary>
+    private static int ExpansionTerms(double max)
     {
-        double max = 0;
-        foreach (double v in xs)
-        {
-            if (v < BoseIntegrals.RegimeSwitch && v > max)
-            {
-                max = v;
-            }
-        }
-
-        return max > 0 ? Math.Min(BoseExpansionTables.SmallXTerms, (int)(ExpansionTermScale / (LnTwoPi - Math.Log(max))) + 1) : 1;
+        var m = Vector256.Create(max);
+        ref double t = ref MemoryMarshal.GetArrayDataReference(ExpansionThresholds);
+        uint needed = Vector256.GreaterThanOrEqual(m, Vector256.LoadUnsafe(ref t)).ExtractMostSignificantBits()
+            | Vector256.GreaterThanOrEqual(m, Vector256.LoadUnsafe(ref t, 4)).ExtractMostSignificantBits() << 4
+            | Vector256.GreaterThanOrEqual(m, Vector256.LoadUnsafe(ref t, 8)).ExtractMostSignificantBits() << 8
+            | Vector256.GreaterThanOrEqual(m, Vector256.LoadUnsafe(ref t, 12)).ExtractMostSignificantBits() << 12
+            | Vector256.GreaterThanOrEqual(m, Vector256.LoadUnsafe(ref t, 16)).ExtractMostSignificantBits() << 16
+            | Vector256.GreaterThanOrEqual(m, Vector256.LoadUnsafe(ref t, 20)).ExtractMostSignificantBits() << 20
+            | Vector256.GreaterThanOrEqual(m, Vector256.LoadUnsafe(ref t, 24)).ExtractMostSignificantBits() << 24
+            | Vector256.GreaterThanOrEqual(m, Vector256.LoadUnsafe(ref t, 28)).ExtractMostSignificantBits() << 28;
+        return max > 0 ? 1 + System.Numerics.BitOperations.PopCount(needed) : 1;
     }
 
-    /// <summary>Terms of the series for the hardest (smallest) lane at or above the switch.</summary>
-    private static int SeriesTerms(ReadOnlySpan<double> xs)
-    {
-        double min = double.PositiveInfinity;
-        foreach (double v in xs)
-        {
-            if (v >= BoseIntegrals.RegimeSwitch && v < min)
-            {
-                min = v;
-            }
-        }
+    /// <summary>Threshold n − 2 (n = 2 … SmallXTerms): the smallest x that needs n terms,
+    /// e^{ln 2π − 44/(n − 1)}; padded with +∞ to 32 entries.</summary>
+    private static readonly double[] ExpansionThresholds = Enumerable.Range(0, 32)
+        .Select(i => i + 2 <= BoseExpansionTables.SmallXTerms ? Math.Exp(LnTwoPi - ExpansionTermScale / (i + 1)) : double.PositiveInfinity)
+        .ToArray();
 
-        return double.IsFinite(min) ? Math.Min(MaxSeriesTerms, (int)(SeriesTermScale / min) + 1) : 1;
+    /// <summary>Terms of the series for the hardest (smallest) lane at or above the switch, <paramref name="min"/>
+    /// (+∞ when no lane is; NaN lanes are neither below nor at or above it, so they take no part).</summary>
+    private static int SeriesTerms(double min) =>
+        double.IsFinite(min) ? Math.Min(MaxSeriesTerms, (int)(SeriesTermScale / min) + 1) : 1;
+
+    private static readonly Vector512<double> PositiveInfinity512 = Vector512.Create(double.PositiveInfinity);
+
+    private static double Max(Vector512<double> v) => Max(Vector256.Max(v.GetLower(), v.GetUpper()));
+
+    private static double Max(Vector256<double> v)
+    {
+        var m = Vector128.Max(v.GetLower(), v.GetUpper());
+        return Math.Max(m.GetElement(0), m.GetElement(1));
+    }
+
+    private static double Min(Vector512<double> v) => Min(Vector256.Min(v.GetLower(), v.GetUpper()));
+
+    private static double Min(Vector256<double> v)
+    {
+        var m = Vector128.Min(v.GetLower(), v.GetUpper());
+        return Math.Min(m.GetElement(0), m.GetElement(1));
     }
 
     /// <summary>Horner's rule for three polynomials (and a fourth when asked) at once:
@@ -329,6 +366,136 @@ public static class BoseBatch
         }
     }
 
+
+    /// <summary>The polynomial parts of the expansions of F_1, F_2, F_3 (and F_{3/2} when asked) with
+    /// <paramref name="terms"/> coefficients, Horner's rule in y = x². Integer orders have ζ(−2n) = 0
+    /// in every other coefficient past the first few (PHYSICS.md §0), so each sum is a short head in x
+    /// and a tail in y of half the length: F_1's from k = 2, F_2's from k = 3, F_3's from k = 4.
+    /// F_{3/2} has no zeros; it is split into its even and odd coefficients, two chains of half the
+    /// length, so no chain is longer than the others' (the sum's latency, not its FMA count, bounds it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    private static void IntegerExpansion(int terms, Vector512<double> x, bool fourth,
+        out Vector512<double> f1, out Vector512<double> f2, out Vector512<double> f3, out Vector512<double> f15)
+    {
+        ref double t = ref MemoryMarshal.GetArrayDataReference(IntegerTails);
+        int j = (terms + 1) / 2 - 1; // y-terms: enough that every chain reaches coefficient k = terms − 1
+        var y = x * x;
+        var p1 = Vector512.Create(Unsafe.Add(ref t, j));
+        var p2 = Vector512.Create(Unsafe.Add(ref t, TailLength + j));
+        var p3 = Vector512.Create(Unsafe.Add(ref t, 2 * TailLength + j));
+        if (fourth)
+        {
+            var even = Vector512.Create(Unsafe.Add(ref t, 3 * TailLength + j));
+            var odd = Vector512.Create(Unsafe.Add(ref t, 4 * TailLength + j));
+            for (j--; j >= 0; j--)
+            {
+                p1 = Vector512.FusedMultiplyAdd(p1, y, Vector512.Create(Unsafe.Add(ref t, j)));
+                p2 = Vector512.FusedMultiplyAdd(p2, y, Vector512.Create(Unsafe.Add(ref t, TailLength + j)));
+                p3 = Vector512.FusedMultiplyAdd(p3, y, Vector512.Create(Unsafe.Add(ref t, 2 * TailLength + j)));
+                even = Vector512.FusedMultiplyAdd(even, y, Vector512.Create(Unsafe.Add(ref t, 3 * TailLength + j)));
+                odd = Vector512.FusedMultiplyAdd(odd, y, Vector512.Create(Unsafe.Add(ref t, 4 * TailLength + j)));
+            }
+
+            f15 = Vector512.FusedMultiplyAdd(odd, x, even);
+        }
+        else
+        {
+            f15 = default;
+            for (j--; j >= 0; j--)
+            {
+                p1 = Vector512.FusedMultiplyAdd(p1, y, Vector512.Create(Unsafe.Add(ref t, j)));
+                p2 = Vector512.FusedMultiplyAdd(p2, y, Vector512.Create(Unsafe.Add(ref t, TailLength + j)));
+                p3 = Vector512.FusedMultiplyAdd(p3, y, Vector512.Create(Unsafe.Add(ref t, 2 * TailLength + j)));
+            }
+        }
+
+        // The heads, continuing Horner's rule in x down to k = 0.
+        ref double h = ref MemoryMarshal.GetArrayDataReference(IntegerHeads);
+        f1 = Vector512.FusedMultiplyAdd(p1, x, Vector512.Create(Unsafe.Add(ref h, 1))) * x; // F_1's c_0 = 0
+        p2 = Vector512.FusedMultiplyAdd(p2, x, Vector512.Create(Unsafe.Add(ref h, HeadStride + 2)));
+        p2 = Vector512.FusedMultiplyAdd(p2, x, Vector512.Create(Unsafe.Add(ref h, HeadStride + 1)));
+        f2 = Vector512.FusedMultiplyAdd(p2, x, Vector512.Create(Unsafe.Add(ref h, HeadStride)));
+        p3 = Vector512.FusedMultiplyAdd(p3, x, Vector512.Create(Unsafe.Add(ref h, 2 * HeadStride + 3)));
+        p3 = Vector512.FusedMultiplyAdd(p3, x, Vector512.Create(Unsafe.Add(ref h, 2 * HeadStride + 2)));
+        p3 = Vector512.FusedMultiplyAdd(p3, x, Vector512.Create(Unsafe.Add(ref h, 2 * HeadStride + 1)));
+        f3 = Vector512.FusedMultiplyAdd(p3, x, Vector512.Create(Unsafe.Add(ref h, 2 * HeadStride)));
+    }
+
+    // IntegerExpansion on 256-bit vectors (written out twice for the reason Block256 gives).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    private static void IntegerExpansion(int terms, Vector256<double> x, bool fourth,
+        out Vector256<double> f1, out Vector256<double> f2, out Vector256<double> f3, out Vector256<double> f15)
+    {
+        ref double t = ref MemoryMarshal.GetArrayDataReference(IntegerTails);
+        int j = (terms + 1) / 2 - 1; // y-terms: enough that every chain reaches coefficient k = terms − 1
+        var y = x * x;
+        var p1 = Vector256.Create(Unsafe.Add(ref t, j));
+        var p2 = Vector256.Create(Unsafe.Add(ref t, TailLength + j));
+        var p3 = Vector256.Create(Unsafe.Add(ref t, 2 * TailLength + j));
+        if (fourth)
+        {
+            var even = Vector256.Create(Unsafe.Add(ref t, 3 * TailLength + j));
+            var odd = Vector256.Create(Unsafe.Add(ref t, 4 * TailLength + j));
+            for (j--; j >= 0; j--)
+            {
+                p1 = Vector256.FusedMultiplyAdd(p1, y, Vector256.Create(Unsafe.Add(ref t, j)));
+                p2 = Vector256.FusedMultiplyAdd(p2, y, Vector256.Create(Unsafe.Add(ref t, TailLength + j)));
+                p3 = Vector256.FusedMultiplyAdd(p3, y, Vector256.Create(Unsafe.Add(ref t, 2 * TailLength + j)));
+                even = Vector256.FusedMultiplyAdd(even, y, Vector256.Create(Unsafe.Add(ref t, 3 * TailLength + j)));
+                odd = Vector256.FusedMultiplyAdd(odd, y, Vector256.Create(Unsafe.Add(ref t, 4 * TailLength + j)));
+            }
+
+            f15 = Vector256.FusedMultiplyAdd(odd, x, even);
+        }
+        else
+        {
+            f15 = default;
+            for (j--; j >= 0; j--)
+            {
+                p1 = Vector256.FusedMultiplyAdd(p1, y, Vector256.Create(Unsafe.Add(ref t, j)));
+                p2 = Vector256.FusedMultiplyAdd(p2, y, Vector256.Create(Unsafe.Add(ref t, TailLength + j)));
+                p3 = Vector256.FusedMultiplyAdd(p3, y, Vector256.Create(Unsafe.Add(ref t, 2 * TailLength + j)));
+            }
+        }
+
+        // The heads, continuing Horner's rule in x down to k = 0.
+        ref double h = ref MemoryMarshal.GetArrayDataReference(IntegerHeads);
+        f1 = Vector256.FusedMultiplyAdd(p1, x, Vector256.Create(Unsafe.Add(ref h, 1))) * x; // F_1's c_0 = 0
+        p2 = Vector256.FusedMultiplyAdd(p2, x, Vector256.Create(Unsafe.Add(ref h, HeadStride + 2)));
+        p2 = Vector256.FusedMultiplyAdd(p2, x, Vector256.Create(Unsafe.Add(ref h, HeadStride + 1)));
+        f2 = Vector256.FusedMultiplyAdd(p2, x, Vector256.Create(Unsafe.Add(ref h, HeadStride)));
+        p3 = Vector256.FusedMultiplyAdd(p3, x, Vector256.Create(Unsafe.Add(ref h, 2 * HeadStride + 3)));
+        p3 = Vector256.FusedMultiplyAdd(p3, x, Vector256.Create(Unsafe.Add(ref h, 2 * HeadStride + 2)));
+        p3 = Vector256.FusedMultiplyAdd(p3, x, Vector256.Create(Unsafe.Add(ref h, 2 * HeadStride + 1)));
+        f3 = Vector256.FusedMultiplyAdd(p3, x, Vector256.Create(Unsafe.Add(ref h, 2 * HeadStride)));
+    }
+
+    private const int TailLength = 16, HeadStride = 4;
+
+    /// <summary>Tails in y = x² of the integer orders' expansions, [chain][j], each padded with zeros to
+    /// <see cref="TailLength"/>: F_1's c_{2+2j}, F_2's c_{3+2j}, F_3's c_{4+2j}, then F_{3/2}'s c_{2j} and c_{2j+1}
+    /// (from the scalar kernel's table, so both use the same coefficients).</summary>
+    private static readonly double[] IntegerTails = IntegerTailTable();
+
+    /// <summary>The heads c_0 … c_3 of F_1, F_2, F_3, [order][k].</summary>
+    private static readonly double[] IntegerHeads =
+        [.. Enumerable.Range(0, 3 * HeadStride).Select(i => BoseExpansionTables.SmallX[(i % HeadStride) * Orders + new[] { One, Two, Three }[i / HeadStride]])];
+
+    private static double[] IntegerTailTable()
+    {
+        (int Column, int First, int Step)[] chains = [(One, 2, 2), (Two, 3, 2), (Three, 4, 2), (ThreeHalves, 0, 2), (ThreeHalves, 1, 2)];
+        var table = new double[chains.Length * TailLength];
+        for (int c = 0; c < chains.Length; c++)
+        {
+            for (int j = 0; j < TailLength; j++)
+            {
+                int k = chains[c].First + j * chains[c].Step;
+                table[c * TailLength + j] = k < BoseExpansionTables.SmallXTerms ? BoseExpansionTables.SmallX[k * Orders + chains[c].Column] : 0.0;
+            }
+        }
+
+        return table;
+    }
 
     /// <summary>Column-major [order][k] copies of the scalar kernel's expansion coefficients for four orders,
     /// given as columns of its interleaved table; −1 takes <paramref name="own"/> (F_{7/2}'s table) instead.</summary>

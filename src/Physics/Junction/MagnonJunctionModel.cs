@@ -240,7 +240,7 @@ public sealed class MagnonJunctionModel : Model
             Conductances(batch, results, x, g1, g2, g3);
         }
 
-        SetStatuses(batch, results, x, scale, g15);
+        SetStatuses(batch, results, x, scale, g15, conductances);
         return true;
     }
 
@@ -279,7 +279,7 @@ public sealed class MagnonJunctionModel : Model
     /// scalar rules, so the selected path's statuses are always the full path's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     private static void SetStatuses(PointBatch batch, ResultBatch results, ReadOnlySpan<double> xs,
-        ReadOnlySpan<double> scales, ReadOnlySpan<double> g15s)
+        ReadOnlySpan<double> scales, ReadOnlySpan<double> g15s, bool conductances)
     {
         int n = batch.Count;
         var c = batch.Columns;
@@ -309,6 +309,12 @@ public sealed class MagnonJunctionModel : Model
             }
 
             var dense = unbiased & Vector.GreaterThan(density, above * spin);
+            if (!rejected && Vector.EqualsAll(dilute | dense, Vector<long>.AllBitsSet))
+            {
+                RejectDense(results, i, dense, conductances); // every point of the block decided: Ok or clearly too dense
+                continue;
+            }
+
             for (int k = 0; k < lanes; k++)
             {
                 int j = i + k;
@@ -364,6 +370,32 @@ public sealed class MagnonJunctionModel : Model
         for (int o = 0; o <= LastLinear; o++)
         {
             results.Columns[o][i] = double.NaN;
+        }
+    }
+
+    /// <summary><see cref="Reject"/> with <see cref="PointStatus.Outside"/> for the lanes of the block at
+    /// <paramref name="first"/> that <paramref name="dense"/> marks, NaN written SIMD across them into the
+    /// columns the selected path wrote: the reduced conductances, and the others when computed.</summary>
+    private static void RejectDense(ResultBatch results, int first, Vector<long> dense, bool conductances)
+    {
+        var nan = new Vector<double>(double.NaN);
+        for (int o = conductances ? 0 : ReducedFirst; o <= LastLinear; o++)
+        {
+            if (!conductances && o > ReducedFirst + 3)
+            {
+                break;
+            }
+
+            var column = results.Columns[o].AsSpan(first);
+            Vector.ConditionalSelect(dense, nan, new Vector<double>(column)).CopyTo(column);
+        }
+
+        for (int k = 0; k < Vector<long>.Count; k++)
+        {
+            if (dense[k] != 0)
+            {
+                results.Status[first + k] = PointStatus.Outside;
+            }
         }
     }
 

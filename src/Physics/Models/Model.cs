@@ -170,7 +170,7 @@ public abstract class Model
             }
 
             var column = batch.Columns[p];
-            if (range.ContainsAll(column.AsSpan(0, batch.Count)))
+            if (batch.Count == 0 || (batch.IsUniform(p) ? range.Contains(column[0]) : range.ContainsAll(column.AsSpan(0, batch.Count))))
             {
                 continue; // the common case, checked in SIMD
             }

@@ -8,10 +8,13 @@ namespace Sweep.Physics.Models;
 /// the results are laid out point-major (index = point × grid length + grid index). With
 /// <see cref="InnerScale"/> ≥ 0 the grid is relative: point i sees grid[j] × Columns[InnerScale][i]
 /// (a bias given in units of h).</para>
+/// <para><see cref="UniformColumns"/> marks the columns that hold one value throughout (a spec's
+/// constants): per-point work that only depends on the parameter's value (its range check) is then
+/// done once.</para>
 /// </summary>
 public sealed class PointBatch
 {
-    public PointBatch(double[][] columns, int count, double[]? innerGrid = null, int innerScale = -1)
+    public PointBatch(double[][] columns, int count, double[]? innerGrid = null, int innerScale = -1, ulong uniformColumns = 0)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -33,8 +36,14 @@ public sealed class PointBatch
             throw new ArgumentOutOfRangeException(nameof(innerScale), innerScale, "must name a parameter column, and needs an inner grid");
         }
 
+        if (columns.Length < 64 && uniformColumns >> columns.Length != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(uniformColumns), uniformColumns, "marks a column the batch does not have");
+        }
+
         Columns = columns;
         Count = count;
+        UniformColumns = uniformColumns;
         InnerGrid = innerGrid;
         InnerScale = innerScale;
     }
@@ -44,6 +53,12 @@ public sealed class PointBatch
     public int Count { get; }
 
     public double[]? InnerGrid { get; }
+
+    /// <summary>Bit p set: every value of column p equals its first (the caller's promise, not checked).</summary>
+    public ulong UniformColumns { get; }
+
+    /// <summary>Whether column <paramref name="parameter"/> holds one value throughout.</summary>
+    public bool IsUniform(int parameter) => parameter < 64 && (UniformColumns >> parameter & 1) != 0;
 
     /// <summary>The parameter column that scales the inner grid per point, or −1 for absolute values.</summary>
     public int InnerScale { get; }
