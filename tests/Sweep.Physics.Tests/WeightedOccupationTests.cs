@@ -25,6 +25,49 @@ public class WeightedOccupationTests
         Near.Relative((upSlope - downSlope) / (2 * step), f2, 1e-6, "f''");
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.01)]
+    [InlineData(1e-4)]
+    [InlineData(250.0)]
+    public void Vector_lanes_equal_the_scalar_kernel_in_every_regime(double t)
+    {
+        // Energies across the series (|u| < 0.5), the closed form of both signs and saturation (|u| > 700),
+        // mixed within vectors.
+        var random = new Random(41);
+        int lanes = System.Numerics.Vector<double>.Count;
+        for (int block = 0; block < 2000; block++)
+        {
+            var energies = new double[lanes];
+            for (int l = 0; l < lanes; l++)
+            {
+                double u = (random.Next(3)) switch { 0 => random.NextDouble() - 0.5, 1 => 20 * random.NextDouble() - 10, _ => 1600 * random.NextDouble() - 800 };
+                energies[l] = u * t;
+            }
+
+            WeightedOccupationBatch.Evaluate(new System.Numerics.Vector<double>(energies), t, out var f, out var f1, out var f2);
+            for (int l = 0; l < lanes; l++)
+            {
+                WeightedOccupation.Evaluate(energies[l], t, out double value, out double slope, out double curvature);
+                double u = energies[l] / t;
+                if (Math.Abs(u) < 0.5 || Math.Abs(u) > 700)
+                {
+                    Assert.Equal(value, f[l]); // the same operations: bitwise
+                    Assert.Equal(slope, f1[l]);
+                    Assert.Equal(curvature, f2[l]);
+                    continue;
+                }
+
+                // Only the vector exp differs (≤ 2 ulp); n = q/(1 − q) and g' = n − u n(1 + n) carry it a little further.
+                Near.Relative(value, f[l], 4e-15, $"f({energies[l]:R}, {t})");
+                Assert.True(Math.Abs(f1[l] - slope) <= 4e-15 * (Math.Abs(slope) + Math.Abs(u) * Math.Abs(slope - 1)) + 1e-300,
+                    $"f'({energies[l]:R}, {t}): scalar {slope:R}, vector {f1[l]:R}");
+                Assert.True(Math.Abs(f2[l] - curvature) <= 1e-14 * Math.Abs(curvature) + 1e-14 * Math.Abs(slope / t) + 1e-300,
+                    $"f''({energies[l]:R}, {t}): scalar {curvature:R}, vector {f2[l]:R}");
+            }
+        }
+    }
+
     [Fact]
     public void Limits_at_zero_energy_and_zero_temperature()
     {

@@ -16,7 +16,7 @@ public static class WeightedOccupation
 
     // B_{2k}/(2k)! for k = 1 … 8: g(u) = 1 − u/2 + Σ_k b_{2k} u^{2k} (radius 2π; at |u| = 0.5 the
     // omitted u^18 term is ~1e-19).
-    private static readonly double[] EvenBernoulli =
+    internal static readonly double[] EvenBernoulli =
     [
         1.0 / 12.0,
         -1.0 / 720.0,

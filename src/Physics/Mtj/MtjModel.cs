@@ -100,7 +100,12 @@ public sealed class MtjModel : Model
             var junction = h > 0 ? MtjJunction.Create(h, c[T][i], c[S][i], c[AlphaP][i], c[P][i], c[PL][i], c[Eta][i], c[G0][i]) : default;
             double t = c[T][i] / h;
 
-            for (int j = 0; j < biases.Length; j++)
+            // Whole vectors of biases SIMD; a point whose every bias is Critical (h = 0) or Invalid (T/h too
+            // large) is left to the scalar loop, as is the bias grid's remainder.
+            int done = h > 0 && t <= MaxReducedTemperature && biases.Length >= System.Numerics.Vector<double>.Count
+                ? EvaluateBiasVectors(junction, h, t, biases, biasScale, c[S][i], results, i * inner)
+                : 0;
+            for (int j = done; j < biases.Length; j++)
             {
                 int k = i * inner + j;
                 if (results.Status[k] != PointStatus.Ok)
@@ -116,27 +121,84 @@ public sealed class MtjModel : Model
                     continue;
                 }
 
-                var b = junction.AtBias(v);
-                if (!IsDilute(b, c[S][i]))
-                {
-                    results.Reject(k, PointStatus.Outside);
-                    continue;
-                }
-
-                o[0][k] = junction.Gamma;
-                o[1][k] = junction.ElectronDamping;
-                o[2][k] = junction.CriticalBias;
-                o[3][k] = junction.EquilibriumNumber;
-                o[4][k] = b.MagnonNumber;
-                o[5][k] = b.Current;
-                o[6][k] = b.DifferentialConductance;
-                o[7][k] = b.ElasticConductance;
-                o[8][k] = b.MagnonAssistedConductance;
-                o[9][k] = b.SpinTransferConductance;
-                o[10][k] = b.Resistance;
-                o[11][k] = b.SttToMatRatio;
+                Write(junction, junction.AtBias(v), c[S][i], results, k);
             }
         }
+    }
+
+    /// <summary>The bias loop of <see cref="EvaluateCore"/> for whole vectors of biases (<see cref="MtjBiasBatch"/>),
+    /// statuses by the same rules: a lane whose N_s lies within <see cref="DensityMargin"/> of S/10 (or is
+    /// not a number) is evaluated again by the scalar kernel, so statuses never depend on the path.
+    /// Returns how many biases were done.</summary>
+    private static int EvaluateBiasVectors(in MtjJunction junction, double h, double t, ReadOnlySpan<double> biases,
+        double biasScale, double spin, ResultBatch results, int offset)
+    {
+        double[] reduced = System.Buffers.ArrayPool<double>.Shared.Rent(biases.Length);
+        try
+        {
+            int done = MtjBiasBatch.Evaluate(junction, h, biases, biasScale, results.Columns, 4, offset, reduced);
+            var o = results.Columns;
+            double limit = MaxMagnonFraction * spin;
+            for (int j = 0; j < done; j++)
+            {
+                int k = offset + j;
+                double v = reduced[j], ns = o[4][k];
+                var status = results.Status[k] == PointStatus.Ok ? Classify(h, t, v, junction) : results.Status[k];
+                if (status != PointStatus.Ok)
+                {
+                    results.Reject(k, status); // again: the vector wrote numbers over the range check's NaN
+                }
+                else if (ns < limit * (1 - DensityMargin))
+                {
+                    o[0][k] = junction.Gamma;
+                    o[1][k] = junction.ElectronDamping;
+                    o[2][k] = junction.CriticalBias;
+                    o[3][k] = junction.EquilibriumNumber;
+                }
+                else if (ns > limit * (1 + DensityMargin))
+                {
+                    results.Reject(k, PointStatus.Outside);
+                }
+                else
+                {
+                    Write(junction, junction.AtBias(v), spin, results, k);
+                }
+            }
+
+            return done;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(reduced);
+        }
+    }
+
+    /// <summary>Relative distance from S/10 within which the vector path's N_s (a few ulp from the scalar
+    /// kernel's) does not decide the status: the scalar kernel does.</summary>
+    private const double DensityMargin = 1e-12;
+
+    /// <summary>One bias point's observables, or Outside where N_s ≥ S/10.</summary>
+    private static void Write(in MtjJunction junction, in MtjBiasPoint b, double spin, ResultBatch results, int k)
+    {
+        if (!IsDilute(b, spin))
+        {
+            results.Reject(k, PointStatus.Outside);
+            return;
+        }
+
+        var o = results.Columns;
+        o[0][k] = junction.Gamma;
+        o[1][k] = junction.ElectronDamping;
+        o[2][k] = junction.CriticalBias;
+        o[3][k] = junction.EquilibriumNumber;
+        o[4][k] = b.MagnonNumber;
+        o[5][k] = b.Current;
+        o[6][k] = b.DifferentialConductance;
+        o[7][k] = b.ElasticConductance;
+        o[8][k] = b.MagnonAssistedConductance;
+        o[9][k] = b.SpinTransferConductance;
+        o[10][k] = b.Resistance;
+        o[11][k] = b.SttToMatRatio;
     }
 
     private static MtjJunction Junction(ReadOnlySpan<double> p) =>
