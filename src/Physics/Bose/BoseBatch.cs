@@ -143,9 +143,11 @@ public static class BoseBatch
         bool fourth = !d.IsEmpty;
         var x = Vector512.Create(xs);
         var small = Vector512.LessThan(x, Vector512.Create(BoseIntegrals.RegimeSwitch));
+        // Lane masks as bits: a mask compared as doubles is NaN in its set lanes, and NaN equals nothing.
+        ulong smallLanes = small.ExtractMostSignificantBits();
         Vector512<double> sa = default, sb = default, sc = default, sd = default;
         Vector512<double> la = default, lb = default, lc = default, ld = default, z = default;
-        if (small != Vector512<double>.Zero)
+        if (smallLanes != 0)
         {
             int terms = ExpansionTerms(Max(Vector512.ConditionalSelect(small, x, default)));
             if (set.HalfInteger)
@@ -177,7 +179,7 @@ public static class BoseBatch
             }
         }
 
-        if (small != Vector512<double>.AllBitsSet)
+        if (smallLanes != 0xFF) // some lane at or above the switch
         {
             z = Vector512.Exp(-x);
             Horner(set.Series, MaxSeriesTerms, SeriesTerms(Min(Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512.Create(BoseIntegrals.RegimeSwitch)), x, PositiveInfinity512))), z, fourth,
@@ -203,9 +205,10 @@ public static class BoseBatch
         bool fourth = !d.IsEmpty;
         var x = Vector256.Create(xs);
         var small = Vector256.LessThan(x, Vector256.Create(BoseIntegrals.RegimeSwitch));
+        uint smallLanes = small.ExtractMostSignificantBits();
         Vector256<double> sa = default, sb = default, sc = default, sd = default;
         Vector256<double> la = default, lb = default, lc = default, ld = default, z = default;
-        if (small != Vector256<double>.Zero)
+        if (smallLanes != 0)
         {
             int terms = ExpansionTerms(Max(Vector256.ConditionalSelect(small, x, default)));
             if (set.HalfInteger)
@@ -235,7 +238,7 @@ public static class BoseBatch
             }
         }
 
-        if (small != Vector256<double>.AllBitsSet)
+        if (smallLanes != 0xF) // some lane at or above the switch
         {
             z = Vector256.Exp(-x);
             Horner(set.Series, MaxSeriesTerms, SeriesTerms(Min(Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256.Create(BoseIntegrals.RegimeSwitch)), x, Vector256.Create(double.PositiveInfinity)))), z, fourth,
