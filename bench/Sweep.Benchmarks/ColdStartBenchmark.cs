@@ -62,7 +62,7 @@ internal static class ColdStartBenchmark
         double first = Rate(0, 2), warmed = Rate(seconds - 2, seconds);
         Console.WriteLine($"first 2 s {first / 1e6:F2} M/s, last 2 s {warmed / 1e6:F2} M/s, ratio {first / warmed:F2} " +
             $"(process start to first chunk: {(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds - clock.Elapsed.TotalSeconds:F2} s); " +
-            $"last 2 s per CPU-second {warmedPerCpu / 1e6:F2} M/s");
+            $"last 2 s per CPU-second {warmedPerCpu / 1e6:F2} M/s; {points} points in all");
         if (args.Contains("--memory-peer"))
         {
             double peer = MemoryBoundRate(model);

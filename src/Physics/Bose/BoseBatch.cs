@@ -257,6 +257,7 @@ public static class BoseBatch
     /// <summary>Terms of the expansion for the hardest (largest) lane below the switch, <paramref name="max"/>
     /// (0 when no lane is below it): min(SmallXTerms, ⌊44/(ln 2π − ln max)⌋ + 1) as the scalar kernel, counted
     /// against the precomputed x at which each further term is needed, so no <c>log</c> per block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ExpansionTerms(double max)
     {
         var m = Vector256.Create(max);
@@ -303,7 +304,7 @@ public static class BoseBatch
 
     /// <summary>Horner's rule for three polynomials (and a fourth when asked) at once:
     /// independent FMA chains, so the core overlaps their latencies.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the block: its vectors stay in registers, not out-parameters on the stack
     private static void Horner(double[] table, int stride, int terms, Vector512<double> y, bool fourth,
         out Vector512<double> a1, out Vector512<double> a2, out Vector512<double> a3, out Vector512<double> a15)
     {
@@ -337,7 +338,7 @@ public static class BoseBatch
 
     /// <summary>Horner's rule for three polynomials (and a fourth when asked) at once:
     /// independent FMA chains, so the core overlaps their latencies.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the block: its vectors stay in registers, not out-parameters on the stack
     private static void Horner(double[] table, int stride, int terms, Vector256<double> y, bool fourth,
         out Vector256<double> a1, out Vector256<double> a2, out Vector256<double> a3, out Vector256<double> a15)
     {
@@ -376,7 +377,7 @@ public static class BoseBatch
     /// and a tail in y of half the length: F_1's from k = 2, F_2's from k = 3, F_3's from k = 4.
     /// F_{3/2} has no zeros; it is split into its even and odd coefficients, two chains of half the
     /// length, so no chain is longer than the others' (the sum's latency, not its FMA count, bounds it).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the block: its vectors stay in registers, not out-parameters on the stack
     private static void IntegerExpansion(int terms, Vector512<double> x, bool fourth,
         out Vector512<double> f1, out Vector512<double> f2, out Vector512<double> f3, out Vector512<double> f15)
     {
@@ -425,7 +426,7 @@ public static class BoseBatch
     }
 
     // IntegerExpansion on 256-bit vectors (written out twice for the reason Block256 gives).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the block: its vectors stay in registers, not out-parameters on the stack
     private static void IntegerExpansion(int terms, Vector256<double> x, bool fourth,
         out Vector256<double> f1, out Vector256<double> f2, out Vector256<double> f3, out Vector256<double> f15)
     {
