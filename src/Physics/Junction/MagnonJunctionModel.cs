@@ -287,28 +287,37 @@ public sealed class MagnonJunctionModel : Model
         bool anyRejected = status.AsSpan(0, n).ContainsAnyExcept(PointStatus.Ok);
         int lanes = Vector<double>.Count;
         var fourPi = new Vector<double>(4.0 * Math.PI);
-        var below = new Vector<double>(MaxMagnonFraction * (1 - DensityMargin));
-        var above = new Vector<double>(MaxMagnonFraction * (1 + DensityMargin));
+        var below = new Vector<double>(Square(MaxMagnonFraction * (1 - DensityMargin)));
+        var above = new Vector<double>(Square(MaxMagnonFraction * (1 + DensityMargin)));
+        var tiny = new Vector<double>(1e-280);
+        var huge = new Vector<double>(1e280);
         int i = 0;
         for (; i + lanes <= n; i += lanes)
         {
+            // The density λ F_{3/2} against S/10, λ = (T/(4πD))^{3/2}, D = J S, compared squared and
+            // multiplied out, T³ F² against (S/10)² (4πD)³, so no division or square root: where the
+            // right side is a normal double the products' few roundings are far inside the margin, and
+            // a left side that underflows is dilute, one that overflows dense, as it truly is.
             var t = new Vector<double>(c[T], i);
             var x = new Vector<double>(xs[i..]);
             var spin = new Vector<double>(c[S], i);
-            var r = t / (fourPi * (new Vector<double>(c[J], i) * spin)); // λ = (T/(4πD))^{3/2}, D = J S
-            var density = r * Vector.SquareRoot(r) * new Vector<double>(scales[i..]) * new Vector<double>(g15s[i..]);
+            var d = fourPi * (new Vector<double>(c[J], i) * spin);
+            var f = new Vector<double>(scales[i..]) * new Vector<double>(g15s[i..]);
+            var density = t * t * t * (f * f);
+            var limit = spin * spin * (d * d * d);
             // Unbiased with x > 0: Classify's Ok, and the mean state is the only reservoir.
             var unbiased = Vector.GreaterThan(x, Vector<double>.Zero)
                 & Vector.Equals(new Vector<double>(c[Dh], i), Vector<double>.Zero)
-                & Vector.Equals(new Vector<double>(c[DT], i), Vector<double>.Zero);
-            var dilute = unbiased & Vector.LessThan(density, below * spin);
+                & Vector.Equals(new Vector<double>(c[DT], i), Vector<double>.Zero)
+                & Vector.GreaterThanOrEqual(limit, tiny) & Vector.LessThanOrEqual(limit, huge);
+            var dilute = unbiased & Vector.LessThan(density, below * limit);
             bool rejected = anyRejected && status.AsSpan(i, lanes).ContainsAnyExcept(PointStatus.Ok);
             if (!rejected && Vector.EqualsAll(dilute, Vector<long>.AllBitsSet))
             {
                 continue; // the common case: every point of the block is Ok
             }
 
-            var dense = unbiased & Vector.GreaterThan(density, above * spin);
+            var dense = unbiased & Vector.GreaterThan(density, above * limit);
             if (!rejected && Vector.EqualsAll(dilute | dense, Vector<long>.AllBitsSet))
             {
                 RejectDense(results, i, dense, conductances); // every point of the block decided: Ok or clearly too dense
@@ -372,6 +381,8 @@ public sealed class MagnonJunctionModel : Model
             results.Columns[o][i] = double.NaN;
         }
     }
+
+    private static double Square(double value) => value * value;
 
     /// <summary><see cref="Reject"/> with <see cref="PointStatus.Outside"/> for the lanes of the block at
     /// <paramref name="first"/> that <paramref name="dense"/> marks, NaN written SIMD across them into the
