@@ -14,7 +14,8 @@ namespace Sweep.Benchmarks;
 /// seconds, files on disk, peak memory):
 /// <list type="bullet">
 /// <item>efficiency: the raw kernel loop (the plan's points in cache-sized tiles on the same number
-/// of threads; no packing, actors or store) ÷ a full embedded run of the same points;</item>
+/// of threads; no packing, actors or store) ÷ a full embedded run of the same points (--h-points N
+/// scales the plan: 250 gives 10^7 points, 2500 10^8), and the fixed cost of a one-point run;</item>
 /// <item>per-chunk overhead: the same run with small and with large chunks;</item>
 /// <item>peak RSS of a run whose plan has 1e9 points, stopped after a few seconds, next to a 1e6 plan.</item>
 /// </list>
@@ -26,7 +27,7 @@ public static class EngineBenchmark
         name: engine-bench
         models: [magnon-junction]
         axes:
-          h: {log: [1.0e-5, 3.0], n: 250}
+          h: {log: [1.0e-5, 3.0], n: HPOINTS}
           T: {lin: [0.05, 2.0], n: 200}
           J_T: {log: [0.01, 0.5], n: 20}
           S: {values: [0.5, 1, 2.5, 5, 10, 50, 100, 500, 1000, 5000]}
@@ -39,7 +40,8 @@ public static class EngineBenchmark
         int workers = Option(args, "--workers", Environment.ProcessorCount);
         int repeat = Option(args, "--repeat", 3);
         string observables = args.SkipWhile(a => a != "--observables").Skip(1).FirstOrDefault() ?? "L11";
-        string spec = JunctionSpec.Replace("OBSERVABLES", observables.Replace(",", ", "));
+        int hPoints = Option(args, "--h-points", 250); // 250: 10^7 points; 2500: 10^8
+        string spec = JunctionSpec.Replace("OBSERVABLES", observables.Replace(",", ", ")).Replace("HPOINTS", hPoints.ToString());
         var plan = Plan(spec, chunk: null);
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; workers {workers}");
         Console.WriteLine($"spec: magnon-junction, {plan.TotalEvaluations:N0} points, observables [{observables}], chunk {plan.Models[0].ChunkSize}");
@@ -61,6 +63,14 @@ public static class EngineBenchmark
         Console.WriteLine($"raw kernel loop: {raw:F3} s ({plan.TotalEvaluations / raw / 1e6:F2} M points/s on {workers} threads)");
         Console.WriteLine($"embedded run:    {engine:F3} s ({plan.TotalEvaluations / engine / 1e6:F2} M points/s)");
         Console.WriteLine($"efficiency:      {raw / engine:F3}");
+
+        // What every run pays whatever its size (run directory, ledger, array files, actors, the last
+        // fsync and commit): a one-point run; and the efficiency of the points' part of a run without it.
+        var onePoint = Plan(spec.Replace($"n: {hPoints}", "n: 1").Replace("n: 200", "n: 1").Replace("n: 20", "n: 1")
+            .Replace("[0.5, 1, 2.5, 5, 10, 50, 100, 500, 1000, 5000]", "[1]"), chunk: null);
+        double fixedCost = await BestAsync(repeat, () => EngineRun(onePoint, workers));
+        Console.WriteLine($"fixed cost of a run ({onePoint.TotalEvaluations} point): {fixedCost * 1e3:F1} ms; " +
+                          $"efficiency without it: {raw / (engine - fixedCost):F3}");
 
         var small = Plan(spec, chunk: 1024);
         double smallChunks = await BestAsync(repeat, () => EngineRun(small, workers));
@@ -97,7 +107,7 @@ public static class EngineBenchmark
             {
                 int count = (int)Math.Min(tile, model.OuterCount - t * tile);
                 model.FillParameters(t * tile, count, columns);
-                model.Model.Evaluate(new PointBatch(columns, count), results, model.ObservableIndices); // as a worker does
+                model.Model.Evaluate(new PointBatch(columns, count, uniformColumns: model.ConstantColumns), results, model.ObservableIndices); // as a worker does
             }
         });
         return clock.Elapsed.TotalSeconds;
