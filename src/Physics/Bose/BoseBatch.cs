@@ -286,20 +286,22 @@ public static class BoseBatch
 
     private static readonly Vector512<double> PositiveInfinity512 = Vector512.Create(double.PositiveInfinity);
 
-    private static double Max(Vector512<double> v) => Max(Vector256.Max(v.GetLower(), v.GetUpper()));
+    // Horizontal max and min of lanes that hold no NaN (the callers mask them to 0 or +∞), so the
+    // native instructions do, without Math.Max's NaN and signed-zero handling.
+    private static double Max(Vector512<double> v) => Max(Vector256.MaxNative(v.GetLower(), v.GetUpper()));
 
     private static double Max(Vector256<double> v)
     {
-        var m = Vector128.Max(v.GetLower(), v.GetUpper());
-        return Math.Max(m.GetElement(0), m.GetElement(1));
+        var m = Vector128.MaxNative(v.GetLower(), v.GetUpper());
+        return m.GetElement(0) > m.GetElement(1) ? m.GetElement(0) : m.GetElement(1);
     }
 
-    private static double Min(Vector512<double> v) => Min(Vector256.Min(v.GetLower(), v.GetUpper()));
+    private static double Min(Vector512<double> v) => Min(Vector256.MinNative(v.GetLower(), v.GetUpper()));
 
     private static double Min(Vector256<double> v)
     {
-        var m = Vector128.Min(v.GetLower(), v.GetUpper());
-        return Math.Min(m.GetElement(0), m.GetElement(1));
+        var m = Vector128.MinNative(v.GetLower(), v.GetUpper());
+        return m.GetElement(0) < m.GetElement(1) ? m.GetElement(0) : m.GetElement(1);
     }
 
     /// <summary>Horner's rule for three polynomials (and a fourth when asked) at once:
