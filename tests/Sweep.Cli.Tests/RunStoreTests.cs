@@ -24,6 +24,25 @@ public class RunStoreTests
     }
 
     [Fact]
+    public void The_layout_is_written_in_the_bytes_the_reflection_serializer_wrote_and_parses_back()
+    {
+        // Run directories of earlier versions hold layouts written by reflection; a resumed run compares
+        // its layout with theirs, so the source-generated text must be the same bytes.
+        var layout = new ArrayLayout([Layout.Models[0], new ModelArrays("mtj", [3, 4, 201], 201, ["Ns", "i"], FirstChunk: 4, ChunkSize: 2)]);
+        var reflection = new System.Text.Json.JsonSerializerOptions
+        {
+            PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+        };
+        string json = layout.ToJson();
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(layout.Models, reflection), json);
+        Assert.Contains("\"chunk_size\":2", json);
+        var parsed = ArrayLayout.Parse(json, "test");
+        Assert.True(parsed.SameAs(layout));
+        Assert.Equal([3L, 4, 201], parsed.Models[1].Shape);
+    }
+
+    [Fact]
     public void Results_round_trip_and_duplicates_are_dropped_without_overwriting()
     {
         using var dir = new RunHarness("");

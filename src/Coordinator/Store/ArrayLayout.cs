@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Sweep.Engine.Planning;
 
 namespace Sweep.Coordinator.Store;
@@ -44,8 +45,19 @@ public sealed record ArrayLayout(IReadOnlyList<ModelArrays> Models)
     /// <summary>Same models, shapes and observables (records compare lists by reference).</summary>
     public bool SameAs(ArrayLayout other) => ToJson() == other.ToJson();
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    // Source-generated metadata (ArrayLayoutJson), as the manifest's: every run writes or compares its
+    // layout before the first chunk, and reflection metadata cost a fresh process tens of ms (issue 16).
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        TypeInfoResolver = ArrayLayoutJson.Default,
+    };
 }
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ModelArrays[]))]
+[JsonSerializable(typeof(IReadOnlyList<ModelArrays>))]
+internal sealed partial class ArrayLayoutJson : JsonSerializerContext;
 
 /// <summary>One model's arrays: <c>arrays/MODEL/OBSERVABLE.npy</c> (float64) and <c>arrays/MODEL/status.npy</c> (uint8).
 /// The grid's chunks are <see cref="FirstChunk"/> on, <see cref="ChunkSize"/> outer points each; a chunk of
