@@ -16,6 +16,10 @@ public class JunctionSelectedTests
     [InlineData("l22,l11")]
     [InlineData("L11,K")]
     [InlineData("A,L12,L21,L22,seebeck,lorenz,ZT")]
+    [InlineData("L11")]         // each conductance alone: only its own reduced column is computed
+    [InlineData("L21")]
+    [InlineData("L22,lorenz")]
+    [InlineData("ZT")]
     public void Selected_linear_response_observables_equal_the_full_evaluation_and_its_statuses(string selection)
     {
         var batch = Points(1001);

@@ -20,7 +20,8 @@ public readonly record struct JunctionTransport(
         tunnelingExchange * tunnelingExchange / (8.0 * Math.PI * Math.PI * Math.PI * exchange * exchange * exchange * spin);
 
     /// <summary>The reduced conductances at many points from F_d = scale · G_d (<see cref="BoseBatch"/>):
-    /// the formulas of <see cref="Compute"/>, with k from the scaled integrals so it never underflows early.</summary>
+    /// the formulas of <see cref="Compute"/>, with k from the scaled integrals so it never underflows early.
+    /// An empty output is not computed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     public static void Reduced(ReadOnlySpan<double> x, ReadOnlySpan<double> scale, ReadOnlySpan<double> g1,
         ReadOnlySpan<double> g2, ReadOnlySpan<double> g3, Span<double> l11, Span<double> l12, Span<double> l22, Span<double> k)
@@ -33,20 +34,49 @@ public readonly record struct JunctionTransport(
             var s = new Vector<double>(scale[i..]);
             var a = new Vector<double>(g1[i..]);
             var b = new Vector<double>(g2[i..]);
-            var c = new Vector<double>(g3[i..]);
-            (s * a).CopyTo(l11[i..]);
-            (s * (2.0 * b + xi * a)).CopyTo(l12[i..]);
-            (s * (6.0 * c + 4.0 * xi * b + xi * xi * a)).CopyTo(l22[i..]);
-            (s * (6.0 * c - 4.0 * b * b / a)).CopyTo(k[i..]);
+            if (!l11.IsEmpty)
+            {
+                (s * a).CopyTo(l11[i..]);
+            }
+
+            if (!l12.IsEmpty)
+            {
+                (s * (2.0 * b + xi * a)).CopyTo(l12[i..]);
+            }
+
+            if (!l22.IsEmpty)
+            {
+                (s * (6.0 * new Vector<double>(g3[i..]) + 4.0 * xi * b + xi * xi * a)).CopyTo(l22[i..]);
+            }
+
+            if (!k.IsEmpty)
+            {
+                (s * (6.0 * new Vector<double>(g3[i..]) - 4.0 * b * b / a)).CopyTo(k[i..]);
+            }
         }
 
         for (; i < x.Length; i++)
         {
             double xi = x[i], s = scale[i], a = g1[i], b = g2[i], c = g3[i];
-            l11[i] = s * a;
-            l12[i] = s * (2.0 * b + xi * a);
-            l22[i] = s * (6.0 * c + 4.0 * xi * b + xi * xi * a);
-            k[i] = s * (6.0 * c - 4.0 * b * b / a);
+            if (!l11.IsEmpty)
+            {
+                l11[i] = s * a;
+            }
+
+            if (!l12.IsEmpty)
+            {
+                l12[i] = s * (2.0 * b + xi * a);
+            }
+
+            if (!l22.IsEmpty)
+            {
+                l22[i] = s * (6.0 * c + 4.0 * xi * b + xi * xi * a);
+            }
+
+            if (!k.IsEmpty)
+            {
+                k[i] = s * (6.0 * c - 4.0 * b * b / a);
+            }
         }
     }
 

@@ -216,7 +216,7 @@ public sealed class MagnonJunctionModel : Model
             return false;
         }
 
-        bool conductances = false;
+        uint wanted = 0; // bit o: observable o asked for
         foreach (int observable in observables)
         {
             if (observable > LastLinear)
@@ -224,51 +224,125 @@ public sealed class MagnonJunctionModel : Model
                 return false;
             }
 
-            conductances |= observable is < ReducedFirst or > ReducedFirst + 3;
+            wanted |= 1u << observable;
         }
 
+        const uint Conductance = 0b1_1100_0011_1111; // A, L11 … K, seebeck, lorenz, ZT: beyond the reduced four
+        bool conductances = (wanted & Conductance) != 0;
         int n = batch.Count;
         var c = batch.Columns;
         using var columns = new BoseColumns(c[H].AsSpan(0, n), c[T].AsSpan(0, n));
         Span<double> x = columns.X, scale = columns.Scale, g1 = columns.G(0), g2 = columns.G(1), g3 = columns.G(2), g15 = columns.G(3);
         BoseBatch.Evaluate(x, scale, g1, g2, g3, g15);
         var o = results.Columns;
-        JunctionTransport.Reduced(x, scale, g1, g2, g3, o[ReducedFirst].AsSpan(0, n), o[ReducedFirst + 1].AsSpan(0, n),
-            o[ReducedFirst + 2].AsSpan(0, n), o[ReducedFirst + 3].AsSpan(0, n));
+
+        // Each reduced conductance only where it or the conductance built on it is asked for.
+        Span<double> Reduced(int reduced, uint users) => (wanted & (1u << (ReducedFirst + reduced) | users)) != 0 ? o[ReducedFirst + reduced].AsSpan(0, n) : [];
+        JunctionTransport.Reduced(x, scale, g1, g2, g3, Reduced(0, 1u << 1), Reduced(1, 1u << 2 | 1u << 3), Reduced(2, 1u << 4), Reduced(3, 1u << 5));
         if (conductances)
         {
-            Conductances(batch, results, x, g1, g2, g3);
+            Conductances(batch, results, wanted, x, g1, g2, g3);
         }
 
         SetStatuses(batch, results, x, scale, g15, conductances);
         return true;
     }
 
-    /// <summary>A, L11 … K from the reduced conductances, and the ratios from the scaled integrals, with
-    /// <see cref="JunctionTransport.Compute"/>'s formulas.</summary>
+    /// <summary>The asked-for ones of A, L11 … K (from the reduced conductances) and the ratios (from the
+    /// scaled integrals), <see cref="JunctionTransport.Compute"/>'s formulas operation for operation,
+    /// SIMD across points; <paramref name="wanted"/> has bit o set for observable o.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
-    private static void Conductances(PointBatch batch, ResultBatch results, ReadOnlySpan<double> x,
-        ReadOnlySpan<double> g1, ReadOnlySpan<double> g2, ReadOnlySpan<double> g3)
+    private static void Conductances(PointBatch batch, ResultBatch results, uint wanted, ReadOnlySpan<double> xs,
+        ReadOnlySpan<double> g1s, ReadOnlySpan<double> g2s, ReadOnlySpan<double> g3s)
     {
         var c = batch.Columns;
         var o = results.Columns;
-        for (int i = 0; i < batch.Count; i++)
+        bool slope = (wanted & 0b11_1111) != 0, ratios = (wanted & 0b1_1100_0000_0000) != 0;
+        var eightPiCubed = new Vector<double>(8.0 * Math.PI * Math.PI * Math.PI);
+        int lanes = Vector<double>.Count, i = 0;
+        for (; i + lanes <= batch.Count; i += lanes)
+        {
+            if (slope)
+            {
+                // JunctionTransport.TransmissionSlope: J_T² / (8π³ J³ S)
+                var t = new Vector<double>(c[T], i);
+                var tunneling = new Vector<double>(c[JT], i);
+                var exchange = new Vector<double>(c[J], i);
+                var a = tunneling * tunneling / (eightPiCubed * exchange * exchange * exchange * new Vector<double>(c[S], i));
+                var at = a * t;
+                Store(wanted, 0, a, o, i);
+                if ((wanted & 0b10) != 0)
+                {
+                    (at * new Vector<double>(o[ReducedFirst], i)).CopyTo(o[1], i);
+                }
+
+                if ((wanted & 0b1100) != 0)
+                {
+                    var bigL12 = at * new Vector<double>(o[ReducedFirst + 1], i);
+                    Store(wanted, 2, bigL12, o, i);
+                    Store(wanted, 3, t * bigL12, o, i);
+                }
+
+                if ((wanted & 0b11_0000) != 0)
+                {
+                    var at2 = at * t;
+                    if ((wanted & 0b1_0000) != 0)
+                    {
+                        (at2 * new Vector<double>(o[ReducedFirst + 2], i)).CopyTo(o[4], i);
+                    }
+
+                    if ((wanted & 0b10_0000) != 0)
+                    {
+                        (at2 * new Vector<double>(o[ReducedFirst + 3], i)).CopyTo(o[5], i);
+                    }
+                }
+            }
+
+            if (ratios)
+            {
+                var x = new Vector<double>(xs[i..]);
+                var g1 = new Vector<double>(g1s[i..]);
+                var g2 = new Vector<double>(g2s[i..]);
+                var g3 = new Vector<double>(g3s[i..]);
+                var scaledL12 = new Vector<double>(2.0) * g2 + x * g1;
+                Store(wanted, 10, scaledL12 / g1, o, i);
+                if ((wanted & 1u << 11) != 0)
+                {
+                    var scaledK = new Vector<double>(6.0) * g3 - new Vector<double>(4.0) * g2 * g2 / g1;
+                    (scaledK / g1).CopyTo(o[11], i);
+                }
+
+                if ((wanted & 1u << 12) != 0)
+                {
+                    (scaledL12 * scaledL12 / (new Vector<double>(6.0) * g1 * g3 - new Vector<double>(4.0) * g2 * g2)).CopyTo(o[12], i);
+                }
+            }
+        }
+
+        for (; i < batch.Count; i++)
         {
             double t = c[T][i];
             double a = JunctionTransport.TransmissionSlope(c[JT][i], c[S][i], c[J][i]);
             double at = a * t, at2 = at * t;
-            double bigL12 = at * o[ReducedFirst + 1][i];
-            double scaledK = 6.0 * g3[i] - 4.0 * g2[i] * g2[i] / g1[i];
-            double scaledL12 = 2.0 * g2[i] + x[i] * g1[i];
+            double scaledK = 6.0 * g3s[i] - 4.0 * g2s[i] * g2s[i] / g1s[i];
+            double scaledL12 = 2.0 * g2s[i] + xs[i] * g1s[i];
             o[0][i] = a;
-            o[1][i] = at * o[ReducedFirst][i];
-            o[2][i] = bigL12;
-            o[3][i] = t * bigL12;
-            o[4][i] = at2 * o[ReducedFirst + 2][i];
-            o[5][i] = at2 * o[ReducedFirst + 3][i];
-            o[10][i] = scaledL12 / g1[i];
-            o[11][i] = scaledK / g1[i];
-            o[12][i] = scaledL12 * scaledL12 / (6.0 * g1[i] * g3[i] - 4.0 * g2[i] * g2[i]);
+            o[1][i] = (wanted & 0b10) != 0 ? at * o[ReducedFirst][i] : 0;
+            o[2][i] = (wanted & 0b1100) != 0 ? at * o[ReducedFirst + 1][i] : 0;
+            o[3][i] = t * o[2][i];
+            o[4][i] = (wanted & 0b1_0000) != 0 ? at2 * o[ReducedFirst + 2][i] : 0;
+            o[5][i] = (wanted & 0b10_0000) != 0 ? at2 * o[ReducedFirst + 3][i] : 0;
+            o[10][i] = scaledL12 / g1s[i];
+            o[11][i] = scaledK / g1s[i];
+            o[12][i] = scaledL12 * scaledL12 / (6.0 * g1s[i] * g3s[i] - 4.0 * g2s[i] * g2s[i]);
+        }
+    }
+
+    private static void Store(uint wanted, int observable, Vector<double> value, double[][] columns, int i)
+    {
+        if ((wanted & 1u << observable) != 0)
+        {
+            value.CopyTo(columns[observable], i);
         }
     }
 
