@@ -17,6 +17,10 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
     /// <summary>A node that has not joined any seed by then gives up (exit 69).</summary>
     public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>A coordinator node's result port (<see cref="ResultStream"/>) on its listen host; 0: any free port
+    /// (announced to workers in the run offer). Not used by worker nodes.</summary>
+    public int ResultPort { get; init; }
+
     /// <summary>The seed addresses, the node's own when it has none.</summary>
     public IReadOnlyList<string> SeedAddresses =>
         (Seeds.Count > 0 ? Seeds : [new HostPort(Remoting.AdvertisedHost, Remoting.Listen.Port)]).Select(Address).ToList();
