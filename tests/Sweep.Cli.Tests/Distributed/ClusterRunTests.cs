@@ -310,6 +310,27 @@ public partial class ClusterRunTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_result_port_in_use_is_exit_69_naming_it_and_a_bad_one_is_a_usage_error_and_the_coordinator_writes_nothing()
+    {
+        using var run = new RunHarness(Spec);
+        using var busy = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        int taken = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port, listen = DistributedHarness.FreePort();
+        var (code, _, error) = CliRunner.Run("coordinator", run.SpecPath, "--output", run.RunDir("x"), "--listen", $"127.0.0.1:{listen}",
+            "--result-port", taken.ToString(CultureInfo.InvariantCulture), "--progress", "none");
+        Assert.True(code == ExitCodes.Unavailable, error);
+        Assert.Contains($"cannot listen on 127.0.0.1:{taken} (--result-port", error);
+        foreach (string port in new[] { listen.ToString(CultureInfo.InvariantCulture), "65536", "-1" })
+        {
+            (code, _, error) = CliRunner.Run("coordinator", run.SpecPath, "--output", run.RunDir("x"), "--listen", $"127.0.0.1:{listen}", "--result-port", port);
+            Assert.True(code == ExitCodes.Usage, error);
+            Assert.Contains($"--result-port {port}: a port from 1 to 65535 other than the --listen port, or 0", error);
+        }
+
+        Assert.False(Directory.Exists(run.RunDir("x")));
+    }
+
+    [Fact]
     public async Task Sigterm_on_a_worker_stops_asking_finishes_its_chunks_leaves_and_exits_0()
     {
         using var run = new RunHarness(Spec);
