@@ -60,7 +60,11 @@ public sealed class ResultUploadActor : ReceiveActor
 
     private void OnWritten(UploadWritten written)
     {
-        var upload = _current!;
+        if (_current is not { } upload)
+        {
+            return; // of a write before this actor restarted
+        }
+
         if (written.Error is null || _currentForgotten)
         {
             Finish();
