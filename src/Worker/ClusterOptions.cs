@@ -32,6 +32,12 @@ public sealed class ClusterOptions
         Description = "Allow plain-TCP remoting on a non-loopback address (unauthenticated; warned about on every start)",
     };
 
+    private readonly Option<int?> _resultPort = new("--result-port")
+    {
+        Description = "PORT of this coordinator's result stream, on the --listen host: workers send results there, beside remoting " +
+                      "(default: the --listen port + 1; 0 picks a free one)",
+    };
+
     private readonly string _role;
 
     public ClusterOptions(Command command, string role)
@@ -56,6 +62,11 @@ public sealed class ClusterOptions
         {
             command.Options.Add(option);
         }
+
+        if (coordinator)
+        {
+            command.Options.Add(_resultPort);
+        }
     }
 
     public ClusterSettings Resolve(ParseResult parse)
@@ -78,6 +89,17 @@ public sealed class ClusterOptions
             throw new UsageException($"a worker needs --seed HOST:PORT (or ${SeedsVariable}): the coordinator to join");
         }
 
-        return new ClusterSettings(remoting, _role, seeds);
+        int resultPort = 0;
+        if (_role == ClusterSettings.CoordinatorRole)
+        {
+            resultPort = parse.GetValue(_resultPort) ?? remoting.Listen.Port + 1;
+            if (resultPort is < 0 or > 65535 || resultPort == remoting.Listen.Port)
+            {
+                throw new UsageException($"--result-port {resultPort}: a port from 1 to 65535 other than the --listen port, or 0 for a free one " +
+                                         "(the default, the --listen port + 1, needs a --listen port below 65535)");
+            }
+        }
+
+        return new ClusterSettings(remoting, _role, seeds) { ResultPort = resultPort };
     }
 }

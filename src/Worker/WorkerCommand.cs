@@ -27,7 +27,12 @@ public static class WorkerCommand
         var concurrency = new Option<int>("--concurrency", "-j") { Description = "Chunks evaluated at once (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var crash = new Option<long?>("--crash-on-chunk") { Description = "Testing: SIGKILL this process when it receives the chunk", Hidden = true };
         command.Options.Add(concurrency);
+        var cut = new Option<long?>("--cut-upload-of-chunk")
+        {
+            Description = "Testing: write half of the chunk's result to the result stream, then SIGKILL this process", Hidden = true,
+        };
         command.Options.Add(crash);
+        command.Options.Add(cut);
         command.SetAction(async (parse, _) =>
         {
             if (parse.GetValue(concurrency) < 1)
@@ -49,7 +54,7 @@ public static class WorkerCommand
             await MetricsOptions.ServeAsync(monitoring, metricsAddress, log, "sweep-worker");
             try
             {
-                await new WorkerNode(settings, parse.GetValue(concurrency), registry, log, monitoring, parse.GetValue(crash)).RunAsync(stop.Token);
+                await new WorkerNode(settings, parse.GetValue(concurrency), registry, log, monitoring, new WorkerTestHooks(parse.GetValue(crash), parse.GetValue(cut))).RunAsync(stop.Token);
             }
             catch (ClusterUnavailableException ex)
             {

@@ -39,7 +39,12 @@ public static class CoordinatorCommand
             var options = new RunOptions { Workers = 0, DispatchWindow = parse.GetValue(window), MaxAttempts = run.MaxAttempts(parse) };
             try
             {
-                return await run.ExecuteAsync(io, parse, options, ClusterRun.ExecuteAsync, settings);
+                // Bound before the run directory is touched: a result port that cannot be bound leaves nothing behind.
+                await using var results = ResultStreamServer.Start(settings, io.Error);
+                io.Error.WriteLine($"sweep: result stream on {settings.Remoting.Listen.Host}:{results.Port}{(settings.Remoting.Tls ? " (TLS)" : "")}");
+                return await run.ExecuteAsync(io, parse, options,
+                    (system, plan, store, options, counters, monitoring, stop) => ClusterRun.ExecuteAsync(system, plan, store, options, counters, monitoring, results, stop),
+                    settings);
             }
             catch (ClusterUnavailableException ex)
             {

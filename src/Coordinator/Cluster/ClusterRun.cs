@@ -14,7 +14,7 @@ namespace Sweep.Coordinator.Cluster;
 /// A coordinator node's run: the same coordinator and aggregator actors as the embedded run, with a
 /// <see cref="RunFrontActor"/> at <c>/user/run/workers</c> in place of in-process workers. Worker nodes
 /// find it through cluster membership, pull work from the coordinator and send results to the
-/// aggregator across the cluster; a worker node that is removed from the cluster (DeathWatch) has its
+/// aggregator over the result stream (<see cref="ResultStreamServer"/>); a worker node that is removed from the cluster (DeathWatch) has its
 /// chunks dispatched again at once.
 /// </summary>
 public static class ClusterRun
@@ -26,14 +26,15 @@ public static class ClusterRun
     public const string FrontPath = "/user/run/workers";
 
     public static async Task<RunOutcome> ExecuteAsync(ActorSystem system, SweepPlan plan, RunStore store, RunOptions options, RunCounters counters,
-        MetricsHost monitoring, CancellationToken stop)
+        MetricsHost monitoring, ResultStreamServer results, CancellationToken stop)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         // Workers pull: nothing waits in a queue. Worker nodes Up in the cluster serve every run in it.
         counters.ObserveWork(() => 0, () => cluster.State.Members.Count(m => m.Status == MemberStatus.Up && m.HasRole(ClusterSettings.WorkerRole)));
         monitoring.Health.ReadyWhen(() => cluster.SelfMember.Status == MemberStatus.Up ? null : $"cluster member {cluster.SelfMember.Status}");
         string runId = store.GetMeta("run_id") ?? throw new RunDirectoryException("the run store has no run id");
-        var offer = new RunOffer(runId, plan.SpecHash, plan.Spec.SourceText, plan.Spec.Chunk ?? 0);
+        var offer = new RunOffer(runId, plan.SpecHash, plan.Spec.SourceText, plan.Spec.Chunk ?? 0, results.Port);
+        results.DeliverTo(system);
         await using var actors = await RunActors.StartAsync(system, plan, runId, store, options, counters,
             (coordinator, aggregator) => RunFrontActor.Props(offer, plan, coordinator, aggregator, counters), name: Name);
         var outcome = actors.WaitAsync(store, stop);

@@ -1,6 +1,6 @@
-using System.Runtime.Serialization;
 using Akka.Actor;
 using Sweep.Coordinator.Engine;
+using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
 
@@ -10,9 +10,8 @@ namespace Sweep.Coordinator.Cluster;
 /// The run as worker nodes see it, at the well-known path <c>/user/run/workers</c> of a coordinator node:
 /// answers <see cref="DescribeRun"/> with the <see cref="RunOffer"/>, forwards work requests and failures
 /// to the coordinator (the sender stays the worker node's work source, which the coordinator watches),
-/// and results to the aggregator — a large result arrives in <see cref="ResultPart"/>s, acknowledged
-/// every <see cref="ResultPart.AcknowledgeEvery"/> parts and at its last, and is put together here. A result that is not one of this run's chunks as the plan
-/// defines it is dropped and counted as malformed.
+/// and results, which arrive on the result stream (<see cref="ResultStreamServer"/>), to the aggregator. A result that
+/// is not one of this run's chunks as the plan defines it is dropped and counted as malformed.
 /// </summary>
 public sealed class RunFrontActor : ReceiveActor
 {
@@ -20,7 +19,6 @@ public sealed class RunFrontActor : ReceiveActor
     private readonly SweepPlan _plan;
     private readonly IActorRef _coordinator, _aggregator;
     private readonly RunCounters _counters;
-    private readonly ResultAssembly<IActorRef> _assembly = new();
 
     public RunFrontActor(RunOffer offer, SweepPlan plan, IActorRef coordinator, IActorRef aggregator, RunCounters counters)
     {
@@ -29,37 +27,10 @@ public sealed class RunFrontActor : ReceiveActor
         Receive<RequestWork>(request => _coordinator.Forward(request));
         Receive<ChunkFailed>(failed => _coordinator.Forward(failed));
         Receive<ChunkResult>(OnResult);
-        Receive<ResultPart>(OnPart);
-        Receive<Terminated>(t => _assembly.Forget(t.ActorRef));
     }
 
     public static Props Props(RunOffer offer, SweepPlan plan, IActorRef coordinator, IActorRef aggregator, RunCounters counters) =>
         Akka.Actor.Props.Create(() => new RunFrontActor(offer, plan, coordinator, aggregator, counters));
-
-    private void OnPart(ResultPart part)
-    {
-        if (part.Acknowledged)
-        {
-            Sender.Tell(new ResultPartReceived(part.RunId, part.Chunk, part.Attempt, part.Part));
-        }
-
-        if (part.Part == 0)
-        {
-            Context.Watch(Sender); // an uploader that dies mid-upload leaves no partial result behind
-        }
-
-        try
-        {
-            if (_assembly.Add(Sender, part) is { } result)
-            {
-                OnResult(result);
-            }
-        }
-        catch (SerializationException)
-        {
-            _counters.Malformed();
-        }
-    }
 
     private void OnResult(ChunkResult result)
     {
@@ -69,6 +40,7 @@ public sealed class RunFrontActor : ReceiveActor
         }
         else
         {
+            ChunkEvaluator.ResultBuffers.Return(result.Values);
             _counters.Malformed();
         }
     }

@@ -17,6 +17,10 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
     /// <summary>A node that has not joined any seed by then gives up (exit 69).</summary>
     public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>A coordinator node's result port (<see cref="ResultStream"/>) on its listen host; 0: any free port
+    /// (announced to workers in the run offer). Not used by worker nodes.</summary>
+    public int ResultPort { get; init; }
+
     /// <summary>The seed addresses, the node's own when it has none.</summary>
     public IReadOnlyList<string> SeedAddresses =>
         (Seeds.Count > 0 ? Seeds : [new HostPort(Remoting.AdvertisedHost, Remoting.Listen.Port)]).Select(Address).ToList();
@@ -31,9 +35,10 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
           # Batching holds small writes (work requests, part acknowledgements) up to its 40 ms flush interval
           # when traffic is light: a pull protocol would wait on it at every step (docs/BENCHMARKS.md, "Cluster").
           remote.dot-netty.tcp.batching.enabled = false
-          # A worker waiting for its coordinator (not yet started, or restarting) tries again within a second
-          # once it is there, instead of after the 5 s gate that follows a refused connection.
-          remote.retry-gate-closed-for = 500ms
+          # A worker waiting for its coordinator (not yet started, or restarting) tries again within ~0.2-0.4 s
+          # once it is there, instead of after the 5 s gate that follows a refused connection (0.5 s measured
+          # 0.1-1.1 s from a coordinator's start to its first dispatch: docs/BENCHMARKS.md, "Cluster").
+          remote.retry-gate-closed-for = 200ms
           cluster {
             roles = ["{{Role}}"]
             seed-nodes = [{{string.Join(", ", SeedAddresses.Select(a => $"\"{a}\""))}}]
@@ -42,7 +47,7 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
             shutdown-after-unsuccessful-join-seed-nodes = {{JoinTimeout.TotalSeconds}}s
             # A restarted worker whose previous incarnation is not yet removed tries again soon.
             retry-unsuccessful-join-after = 2s
-            seed-node-timeout = 500ms
+            seed-node-timeout = 200ms
             # A joining worker is Up (and asks for work) within a few gossip rounds: with Akka's 1 s defaults it
             # waited 0.7-2.4 s of a 3-5 s benchmark run before the first chunk (docs/BENCHMARKS.md, "Cluster").
             # A handful of nodes gossip a few hundred bytes five times a second.

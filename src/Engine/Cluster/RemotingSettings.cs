@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
@@ -17,8 +18,8 @@ public sealed record RemotingSettings
     public const int DefaultPort = 4053;
 
     /// <summary>Every node must use the same value: a frame larger than the receiver's limit drops the
-    /// association. Large results travel in parts well below it, so one frame never holds the single
-    /// connection between two nodes (and the heartbeats behind it) for long.</summary>
+    /// association. Results do not travel through remoting (<see cref="ResultStream"/>): its messages are small,
+    /// and no frame holds the single connection between two nodes (and the heartbeats behind it) for long.</summary>
     public const long DefaultMaximumFrameSize = 1024 * 1024;
 
     public const string PublicHostVariable = "SWEEP_PUBLIC_HOST";
@@ -130,6 +131,9 @@ public sealed record RemotingSettings
 
     /// <summary>The certificate for Akka (see <see cref="ClusterCertificate.TlsSetup"/>); null without TLS.</summary>
     public Setup? TlsSetup() => Tls ? ClusterCertificate.TlsSetup(ClusterCertificate.Load(TlsCertificateFile!, TlsPasswordFile, EnvironmentVariables)) : null;
+
+    /// <summary>The cluster certificate for the result stream (<see cref="ResultStream"/>); null without TLS.</summary>
+    public X509Certificate2? Certificate() => Tls ? ClusterCertificate.Load(TlsCertificateFile!, TlsPasswordFile, EnvironmentVariables) : null;
 
     /// <summary>Everything an actor system of a node needs from these settings: <see cref="ToConfig"/> over
     /// <paramref name="config"/> (the cluster, delivery and serializer HOCON), and <see cref="TlsSetup"/>.</summary>

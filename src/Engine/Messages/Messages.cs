@@ -85,24 +85,9 @@ public sealed record DescribeRun : ISweepMessage
 }
 
 /// <summary>Run front → worker node: the run it coordinates. The worker plans <see cref="SpecText"/> itself
-/// (with <see cref="ChunkOverride"/> when above 0) and serves the run only if its plan has the same hash.</summary>
-public sealed record RunOffer(string RunId, string SpecHash, string SpecText, int ChunkOverride) : ISweepMessage;
-
-/// <summary>Worker node → run front: piece <see cref="Part"/> of <see cref="Parts"/> of a serialized
-/// <see cref="ChunkResult"/> too large for one remoting frame (docs/ENGINE.md, "Cluster"). Small pieces
-/// keep the connection free for heartbeats; every <see cref="AcknowledgeEvery"/>th and the last are acknowledged
-/// with <see cref="ResultPartReceived"/>. <see cref="Bytes"/> is a slice of the whole serialized result (no copy per piece).</summary>
-public sealed record ResultPart(string RunId, long Chunk, int Attempt, int Part, int Parts, ReadOnlyMemory<byte> Bytes) : ISweepMessage
-{
-    /// <summary>Pieces per acknowledgement: one round trip per 256 KiB instead of per 64 KiB.</summary>
-    public const int AcknowledgeEvery = 4;
-
-    /// <summary>Whether the run front acknowledges this piece (it then acknowledges every piece before it too).</summary>
-    public bool Acknowledged => (Part + 1) % AcknowledgeEvery == 0 || Part + 1 == Parts;
-}
-
-/// <summary>Run front → worker node: pieces 0 to <see cref="Part"/> of the chunk's result arrived; the next may go.</summary>
-public sealed record ResultPartReceived(string RunId, long Chunk, int Attempt, int Part) : ISweepMessage;
+/// (with <see cref="ChunkOverride"/> when above 0) and serves the run only if its plan has the same hash. Results go
+/// to <see cref="ResultPort"/> on the coordinator node's host: its result stream (docs/ENGINE.md, "Cluster"), not remoting.</summary>
+public sealed record RunOffer(string RunId, string SpecHash, string SpecText, int ChunkOverride, int ResultPort) : ISweepMessage;
 
 /// <summary>Worker node → its work source: stop asking for work, finish what is in hand, then complete the
 /// drained signal (SIGTERM: the node leaves the cluster afterwards).</summary>
@@ -117,13 +102,17 @@ public sealed record AskForRuns : INoSerializationVerificationNeeded
     public static AskForRuns Instance { get; } = new();
 }
 
-/// <summary>Work source → its uploader: send <see cref="Result"/> to the run front <see cref="Front"/> in parts.</summary>
-public sealed record UploadResult(IActorRef Front, ChunkResult Result) : INoSerializationVerificationNeeded;
+/// <summary>Work source → its uploader: send <see cref="Result"/> to the result stream at <see cref="Host"/>:<see cref="Port"/>
+/// (its run's coordinator node); should that fail, <see cref="ChunkFailed"/> goes to <see cref="Front"/>.</summary>
+public sealed record UploadResult(IActorRef Front, string Host, int Port, ChunkResult Result) : INoSerializationVerificationNeeded;
 
 /// <summary>Work source → its uploader: the run's coordinator is gone; drop its uploads.</summary>
 public sealed record ForgetRun(string RunId) : INoSerializationVerificationNeeded;
 
-/// <summary>Uploader → work source: one upload is over (delivered, or dropped with its run).</summary>
+/// <summary>Uploader → itself: the current upload's frame was written to the result stream (<see cref="Error"/> null), or not.</summary>
+public sealed record UploadWritten(string? Error) : INoSerializationVerificationNeeded;
+
+/// <summary>Uploader → work source: one upload is over (written to the stream, given up, or dropped with its run).</summary>
 public sealed record UploadDone : INoSerializationVerificationNeeded
 {
     public static UploadDone Instance { get; } = new();

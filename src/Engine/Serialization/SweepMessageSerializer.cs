@@ -28,9 +28,10 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
 
     private const string WorkItemManifest = "W", RequestWorkManifest = "Q", ResultManifest = "R", FailedManifest = "F",
         StoredManifest = "S", AbandonedManifest = "A", StopManifest = "T", DrainManifest = "N", DrainedManifest = "M",
-        DescribeManifest = "?", OfferManifest = "O", PartManifest = "P", PartReceivedManifest = "K";
+        DescribeManifest = "?", OfferManifest = "O";
 
-    /// <summary>The manifest of a <see cref="ChunkResult"/>: results sent in pieces are put together and read under it.</summary>
+    /// <summary>The manifest of a <see cref="ChunkResult"/>: a worker node's results reach their coordinator over the
+    /// result stream (<see cref="Cluster.ResultStream"/>) and are read under it.</summary>
     public const string ResultManifestName = ResultManifest;
 
     [ThreadStatic]
@@ -49,8 +50,6 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
         AggregatorDrained => DrainedManifest,
         DescribeRun => DescribeManifest,
         RunOffer => OfferManifest,
-        ResultPart => PartManifest,
-        ResultPartReceived => PartReceivedManifest,
         _ => throw new SerializationException($"{nameof(SweepMessageSerializer)} cannot serialize {o.GetType().Name}"),
     };
 
@@ -124,27 +123,12 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
                 writer.WriteArrayHeader(0);
                 break;
             case RunOffer offer:
-                writer.WriteArrayHeader(4);
+                writer.WriteArrayHeader(5);
                 writer.Write(offer.RunId);
                 writer.Write(offer.SpecHash);
                 writer.Write(offer.SpecText);
                 writer.Write(offer.ChunkOverride);
-                break;
-            case ResultPart part:
-                writer.WriteArrayHeader(6);
-                writer.Write(part.RunId);
-                writer.Write(part.Chunk);
-                writer.Write(part.Attempt);
-                writer.Write(part.Part);
-                writer.Write(part.Parts);
-                writer.Write(part.Bytes.Span);
-                break;
-            case ResultPartReceived received:
-                writer.WriteArrayHeader(4);
-                writer.Write(received.RunId);
-                writer.Write(received.Chunk);
-                writer.Write(received.Attempt);
-                writer.Write(received.Part);
+                writer.Write(offer.ResultPort);
                 break;
             default:
                 throw new SerializationException($"{nameof(SweepMessageSerializer)} cannot serialize {message.GetType().Name}");
@@ -154,8 +138,7 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
     }
 
     /// <summary>The message that <see cref="Write"/> wrote under <paramref name="manifest"/>; throws
-    /// <see cref="SerializationException"/> for anything else. A <see cref="ResultPart"/> refers to
-    /// <paramref name="bytes"/> (keep them unchanged while it lives); every other message copies what it keeps.</summary>
+    /// <see cref="SerializationException"/> for anything else. The message copies what it keeps.</summary>
     public static object Read(ReadOnlyMemory<byte> bytes, string manifest)
     {
         var reader = new MessagePackReader(bytes);
@@ -208,13 +191,9 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
                 Fields(ref reader, 0);
                 return DescribeRun.Instance;
             case OfferManifest:
-                Fields(ref reader, 4);
-                return new RunOffer(Text(ref reader), Text(ref reader), Text(ref reader), NonNegative(reader.ReadInt32()));
-            case PartManifest:
-                return ReadPart(ref reader);
-            case PartReceivedManifest:
-                Fields(ref reader, 4);
-                return new ResultPartReceived(Text(ref reader), NonNegative(reader.ReadInt64()), NonNegative(reader.ReadInt32()), NonNegative(reader.ReadInt32()));
+                Fields(ref reader, 5);
+                return new RunOffer(Text(ref reader), Text(ref reader), Text(ref reader), NonNegative(reader.ReadInt32()),
+                    Port(reader.ReadInt32()));
             default:
                 throw Malformed($"unknown manifest '{manifest}'");
         }
@@ -290,18 +269,6 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
         return new ChunkResult(item, evaluations, observables, pooled, status.ToArray(), worker, TimeSpan.FromTicks(ticks));
     }
 
-    private static ResultPart ReadPart(ref MessagePackReader reader)
-    {
-        Fields(ref reader, 6);
-        string runId = Text(ref reader);
-        long chunk = NonNegative(reader.ReadInt64());
-        int attempt = NonNegative(reader.ReadInt32()), part = NonNegative(reader.ReadInt32()), parts = NonNegative(reader.ReadInt32());
-        var bytes = reader.ReadBytes() ?? throw Malformed("no bytes");
-        // The bytes Akka handed over are this message's alone: the piece refers to them rather than copying.
-        var piece = bytes.IsSingleSegment ? bytes.First : bytes.ToArray();
-        return part < parts ? new ResultPart(runId, chunk, attempt, part, parts, piece) : throw Malformed($"part {part} of {parts}");
-    }
-
     private static void Fields(ref MessagePackReader reader, int expected)
     {
         int found = reader.ReadArrayHeader();
@@ -316,6 +283,8 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
     private static long NonNegative(long value) => value >= 0 ? value : throw Malformed($"negative value {value}");
 
     private static int NonNegative(int value) => value >= 0 ? value : throw Malformed($"negative value {value}");
+
+    private static int Port(int port) => port is >= 1 and <= 65535 ? port : throw Malformed($"port {port}");
 
     private static SerializationException Malformed(string reason) => new($"malformed sweep message: {reason}");
 }

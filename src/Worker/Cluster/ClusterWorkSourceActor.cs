@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Cluster;
 using ClusterSettings = Sweep.Engine.Cluster.ClusterSettings;
@@ -18,7 +19,7 @@ namespace Sweep.Worker.Cluster;
 /// outstanding with each run's coordinator: as its items go to local workers, it asks again for as many, in
 /// requests of <c>prefetch / 2</c> (one message per two chunks with two workers, not one per chunk).
 /// Items from all runs wait in one queue, first come first served, so several runs share this node's
-/// workers. Results and failures go back to the item's run (large results through the
+/// workers. Failures go back to the item's run front, results to its coordinator node's result stream (through the
 /// <see cref="ResultUploadActor"/>). When a coordinator node is removed, its run's items are dropped (the
 /// run's next coordinator sends them again); when none is left, <c>lonely</c> is signalled (the node then
 /// re-joins the seeds, where a restarted coordinator will be).
@@ -28,11 +29,11 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
     private readonly ConcurrentDictionary<string, SweepPlan> _plans;
     private readonly ModelRegistry _registry;
     private readonly int _prefetch;
-    private readonly long? _crashOnChunk;
+    private readonly WorkerTestHooks _hooks;
     private readonly TextWriter _log;
     private readonly string _id;
     private readonly WorkerNodeState _state;
-    private readonly Dictionary<string, (IActorRef Front, Address Node)> _runs = [];
+    private readonly Dictionary<string, (IActorRef Front, Address Node, int ResultPort)> _runs = [];
     private readonly HashSet<Address> _coordinators = [], _unanswered = [];
     private readonly Queue<WorkItem> _items = new();
     private readonly Queue<IActorRef> _credits = new();
@@ -42,11 +43,11 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
     private int _evaluating, _uploading;
     private bool _stopping;
 
-    public ClusterWorkSourceActor(ConcurrentDictionary<string, SweepPlan> plans, ModelRegistry registry, int prefetch, long? crashOnChunk, TextWriter log,
-        string id, WorkerNodeState state)
+    public ClusterWorkSourceActor(ConcurrentDictionary<string, SweepPlan> plans, ModelRegistry registry, int prefetch, X509Certificate2? certificate,
+        WorkerTestHooks hooks, TextWriter log, string id, WorkerNodeState state)
     {
-        (_plans, _registry, _prefetch, _crashOnChunk, _log, _id, _state) = (plans, registry, prefetch, crashOnChunk, log, id, state);
-        _uploader = Context.ActorOf(ResultUploadActor.Props(), "uploads");
+        (_plans, _registry, _prefetch, _hooks, _log, _id, _state) = (plans, registry, prefetch, hooks, log, id, state);
+        _uploader = Context.ActorOf(ResultUploadActor.Props(certificate, id, log, hooks), "uploads");
         Receive<MemberUp>(up => OnUp(up.Member));
         Receive<MemberRemoved>(removed => OnRemoved(removed.Member));
         Receive<IMemberEvent>(_ => { });
@@ -74,9 +75,9 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
         Receive<StopWorking>(_ => _stopping = true);
     }
 
-    public static Props Props(ConcurrentDictionary<string, SweepPlan> plans, ModelRegistry registry, int prefetch, long? crashOnChunk, TextWriter log,
-        string id, WorkerNodeState state) =>
-        Akka.Actor.Props.Create(() => new ClusterWorkSourceActor(plans, registry, prefetch, crashOnChunk, log, id, state));
+    public static Props Props(ConcurrentDictionary<string, SweepPlan> plans, ModelRegistry registry, int prefetch, X509Certificate2? certificate,
+        WorkerTestHooks hooks, TextWriter log, string id, WorkerNodeState state) =>
+        Akka.Actor.Props.Create(() => new ClusterWorkSourceActor(plans, registry, prefetch, certificate, hooks, log, id, state));
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -165,7 +166,7 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
             _plans[plan.SpecHash] = plan;
         }
 
-        _runs[offer.RunId] = (Sender, node);
+        _runs[offer.RunId] = (Sender, node, offer.ResultPort);
         _owed[offer.RunId] = 0;
         Context.Watch(Sender); // an adaptive run starts a new front for each round on the same node
         _log.WriteLine($"sweep-worker {_id}: serving run {offer.RunId} ({plan.TotalChunks} chunks) of {node}");
@@ -193,7 +194,7 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
 
     private void OnItem(WorkItem item)
     {
-        if (_crashOnChunk == item.Chunk)
+        if (_hooks.CrashOnChunk == item.Chunk)
         {
             _log.WriteLine($"sweep-worker {_id}: test hook: crashing on chunk {item.Chunk}");
             _log.Flush();
@@ -234,14 +235,7 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (ResultUploadActor.FitsWhole(result))
-        {
-            run.Front.Tell(result);
-        }
-        else
-        {
-            _uploading++;
-            _uploader.Tell(new UploadResult(run.Front, result));
-        }
+        _uploading++;
+        _uploader.Tell(new UploadResult(run.Front, run.Node.Host!, run.ResultPort, result));
     }
 }

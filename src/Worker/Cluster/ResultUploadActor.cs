@@ -1,5 +1,9 @@
 using System.Buffers;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
+using Sweep.Engine.Cluster;
 using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Serialization;
@@ -7,59 +11,80 @@ using Sweep.Engine.Serialization;
 namespace Sweep.Worker.Cluster;
 
 /// <summary>
-/// Sends results too large for one remoting frame to their run front in <see cref="ResultPart"/>s of at most
-/// <see cref="PartBytes"/>, at most <see cref="Window"/> unacknowledged at once, one result after another.
-/// So no frame is large and little is queued on the connection ahead of the cluster's heartbeats, whatever
-/// the result's size (docs/ENGINE.md, "Cluster"). Tells its parent <see cref="UploadDone"/> after each.
-/// <para>A result is serialized once into a buffer this actor reuses, and its parts are slices of it: the buffer
-/// is written again only after every part of the previous upload was acknowledged, so remoting has serialized
-/// them all; an upload dropped half-way leaves its buffer to the parts still queued and takes a new one.</para>
+/// Sends a worker node's results to their coordinator nodes over the result stream (<see cref="ResultStream"/>), not
+/// through remoting: one connection per coordinator node, one result after another, each serialized once into a buffer
+/// this actor reuses, behind its frame header, and written with one call. So results of any size never hold the remoting
+/// connection that carries the heartbeats, and each byte is copied once on each side instead of several times
+/// (docs/ENGINE.md and docs/BENCHMARKS.md, "Cluster"). Tells its parent <see cref="UploadDone"/> after each.
+/// <para>A failed write is tried once more on a new connection; if that fails too, the result is given up and reported
+/// to the run front as <see cref="ChunkFailed"/>, so the coordinator dispatches the chunk again at once.</para>
 /// </summary>
 public sealed class ResultUploadActor : ReceiveActor
 {
-    /// <summary>Largest piece, and the largest result sent whole: well under the remoting frame size, and under
-    /// .NET's large-object threshold (85 000 bytes), so no message of a result lands on the large-object heap.</summary>
-    public const int PartBytes = 64 * 1024;
+    /// <summary>Writes of one result, at most (the first, and one on a fresh connection).</summary>
+    public const int Tries = 2;
 
-    /// <summary>Pieces sent and not yet acknowledged, at most: 1 MiB on the wire at once.</summary>
-    public const int Window = 16;
-
+    private readonly X509Certificate2? _certificate;
+    private readonly string _workerId;
+    private readonly TextWriter _log;
+    private readonly WorkerTestHooks _hooks;
     private readonly Queue<UploadResult> _waiting = new();
-    private ArrayBufferWriter<byte> _buffer = new(PartBytes);
-    private Upload? _current;
+    private readonly Dictionary<(string Host, int Port), ResultStreamClient> _connections = [];
+    private readonly ArrayBufferWriter<byte> _frame = new(64 * 1024);
+    private UploadResult? _current;
+    private bool _currentForgotten;
+    private int _tries;
 
-    public ResultUploadActor()
+    public ResultUploadActor(X509Certificate2? certificate, string workerId, TextWriter log, WorkerTestHooks hooks)
     {
+        (_certificate, _workerId, _log, _hooks) = (certificate, workerId, log, hooks);
         Receive<UploadResult>(upload =>
         {
             _waiting.Enqueue(upload);
             Next();
         });
-        Receive<ResultPartReceived>(OnAcknowledged);
+        Receive<UploadWritten>(OnWritten);
         Receive<ForgetRun>(OnForget);
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new ResultUploadActor());
+    public static Props Props(X509Certificate2? certificate, string workerId, TextWriter log, WorkerTestHooks hooks) =>
+        Akka.Actor.Props.Create(() => new ResultUploadActor(certificate, workerId, log, hooks));
 
-    /// <summary>Whether <paramref name="result"/> fits one message (with room for its envelope).</summary>
-    public static bool FitsWhole(ChunkResult result) => (long)result.ValueBytes + result.Evaluations + 1024 <= PartBytes;
-
-    private void OnAcknowledged(ResultPartReceived received)
+    protected override void PostStop()
     {
-        var upload = _current;
-        if (upload is null || received.Chunk != upload.Item.Chunk || received.Attempt != upload.Item.Attempt || received.RunId != upload.Item.RunId)
+        foreach (var connection in _connections.Values)
         {
-            return; // of an upload already dropped
+            connection.Dispose();
+        }
+    }
+
+    private void OnWritten(UploadWritten written)
+    {
+        if (_current is not { } upload)
+        {
+            return; // of a write before this actor restarted
         }
 
-        upload.Acknowledged = Math.Max(upload.Acknowledged, received.Part + 1); // it acknowledges every part up to this one
-        if (upload.Acknowledged == upload.Parts)
+        if (written.Error is null || _currentForgotten)
         {
             Finish();
             return;
         }
 
-        Send(upload);
+        var key = (upload.Host, upload.Port);
+        _connections.Remove(key, out var broken);
+        broken?.Dispose();
+        var item = upload.Result.Item;
+        if (++_tries < Tries)
+        {
+            _log.WriteLine($"sweep-worker {_workerId}: writing chunk {item.Chunk}'s result to {upload.Host}:{upload.Port} failed ({written.Error}); trying a new connection");
+            Write();
+            return;
+        }
+
+        _log.WriteLine($"sweep-worker {_workerId}: giving up chunk {item.Chunk}'s result after {Tries} writes to {upload.Host}:{upload.Port} failed ({written.Error})");
+        upload.Front.Tell(new ChunkFailed(item, $"its result could not be sent to {upload.Host}:{upload.Port}: {written.Error}", _workerId));
+        Finish();
     }
 
     private void OnForget(ForgetRun forget)
@@ -78,11 +103,8 @@ public sealed class ResultUploadActor : ReceiveActor
             Context.Parent.Tell(UploadDone.Instance);
         }
 
-        if (_current?.Item.RunId == forget.RunId)
-        {
-            _buffer = new ArrayBufferWriter<byte>(PartBytes); // parts of the dropped upload may still wait for remoting
-            Finish();
-        }
+        // The write in progress ends by itself (written, or failed with its connection); it is neither retried nor reported.
+        _currentForgotten |= _current?.Result.Item.RunId == forget.RunId;
     }
 
     private void Finish()
@@ -99,36 +121,44 @@ public sealed class ResultUploadActor : ReceiveActor
             return;
         }
 
-        _buffer.ResetWrittenCount();
-        SweepMessageSerializer.Write(next.Result, _buffer);
+        // The frame: header, then the result as the serializer writes it; the header's length is known once it is written.
+        _frame.ResetWrittenCount();
+        _frame.Advance(ResultStream.HeaderBytes);
+        SweepMessageSerializer.Write(next.Result, _frame);
         ChunkEvaluator.ResultBuffers.Return(next.Result.Values); // serialized: the evaluator may have it again
-        _current = new Upload(next.Front, next.Result.Item, _buffer.WrittenMemory);
-        Send(_current);
+        var item = next.Result.Item;
+        ResultStream.WriteHeader(MemoryMarshal.AsMemory(_frame.WrittenMemory).Span, item.Chunk, item.Attempt, _frame.WrittenCount - ResultStream.HeaderBytes);
+        (_current, _currentForgotten, _tries) = (next, false, 0);
+        Write();
     }
 
-    private void Send(Upload upload)
+    /// <summary>Writes the current frame; its completion comes back as <see cref="UploadWritten"/> (the buffer is not
+    /// touched until then).</summary>
+    private void Write()
     {
-        while (upload.Sent < upload.Parts && upload.Sent - upload.Acknowledged < Window)
+        var upload = _current!;
+        var key = (upload.Host, upload.Port);
+        if (!_connections.TryGetValue(key, out var connection))
         {
-            int offset = upload.Sent * PartBytes;
-            var piece = upload.Bytes.Slice(offset, Math.Min(PartBytes, upload.Bytes.Length - offset));
-            upload.Front.Tell(new ResultPart(upload.Item.RunId, upload.Item.Chunk, upload.Item.Attempt, upload.Sent, upload.Parts, piece), Self);
-            upload.Sent++;
+            _connections[key] = connection = new ResultStreamClient(upload.Host, upload.Port, _certificate);
         }
+
+        if (_hooks.CutUploadOfChunk == upload.Result.Item.Chunk)
+        {
+            CutAndDie(connection);
+        }
+
+        connection.WriteAsync(_frame.WrittenMemory).PipeTo(Self, success: () => new UploadWritten(null),
+            failure: ex => new UploadWritten(ex.GetBaseException().Message));
     }
 
-    private sealed class Upload(IActorRef front, WorkItem item, ReadOnlyMemory<byte> bytes)
+    /// <summary>Test hook: half a frame on the wire, then SIGKILL.</summary>
+    private void CutAndDie(ResultStreamClient connection)
     {
-        public IActorRef Front { get; } = front;
-
-        public WorkItem Item { get; } = item;
-
-        public ReadOnlyMemory<byte> Bytes { get; } = bytes;
-
-        public int Parts { get; } = (bytes.Length + PartBytes - 1) / PartBytes;
-
-        public int Sent { get; set; }
-
-        public int Acknowledged { get; set; }
+        connection.WriteAsync(_frame.WrittenMemory[..(_frame.WrittenCount / 2)]).GetAwaiter().GetResult();
+        _log.WriteLine($"sweep-worker {_workerId}: test hook: cut the upload of chunk {_current!.Result.Item.Chunk} after {_frame.WrittenCount / 2} of " +
+                       $"{_frame.WrittenCount} bytes; killing this process");
+        _log.Flush();
+        Process.GetCurrentProcess().Kill();
     }
 }

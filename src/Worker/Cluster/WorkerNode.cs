@@ -18,7 +18,7 @@ namespace Sweep.Worker.Cluster;
 /// that joins the seeds again, so a restarted coordinator finds the same worker processes
 /// (docs/ENGINE.md, "Cluster"). Only the very first join may fail the process (exit 69).
 /// </summary>
-public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelRegistry registry, TextWriter log, MetricsHost monitoring, long? crashOnChunk)
+public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelRegistry registry, TextWriter log, MetricsHost monitoring, WorkerTestHooks hooks)
 {
     private readonly ConcurrentDictionary<string, SweepPlan> _plans = new();
     private volatile WorkerNodeState _state = new();
@@ -33,6 +33,7 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
         monitoring.ObservedGauge("sweep_worker_concurrency", "Chunks this worker evaluates at once.", () => concurrency);
         monitoring.ObservedGauge("sweep_worker_runs", "Runs this worker currently serves.", () => _state.Runs);
         var metrics = new WorkerMetrics(monitoring);
+        using var certificate = settings.Remoting.Certificate(); // the result stream's TLS, as remoting's
         bool joinedBefore = false;
         for (int incarnation = 1; !stop.IsCancellationRequested; incarnation++)
         {
@@ -62,7 +63,7 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
             var state = _state = new WorkerNodeState();
             monitoring.Health.ReadyWhen(() => stop.IsCancellationRequested ? "stopping" : null);
             // Two chunks per worker asked ahead: a worker finds its next chunk here rather than waiting a round trip.
-            var source = system.ActorOf(ClusterWorkSourceActor.Props(_plans, registry, 2 * concurrency, crashOnChunk, log, Id, state), "work");
+            var source = system.ActorOf(ClusterWorkSourceActor.Props(_plans, registry, 2 * concurrency, certificate, hooks, log, Id, state), "work");
             system.ActorOf(WorkerPoolActor.Props(concurrency, Id, hash => _plans.GetValueOrDefault(hash), source, source, source, metrics: metrics), "workers");
 
             var stopped = Task.Delay(Timeout.Infinite, stop);

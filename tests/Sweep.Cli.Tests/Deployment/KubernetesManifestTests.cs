@@ -100,10 +100,15 @@ public partial class KubernetesManifestTests
         Assert.True(IsSubset(Labels(service, "spec.selector"), Labels(job, "spec.template.metadata.labels")), "the Service does not select the coordinator");
         Assert.False(PodTemplates().Any(p => p.Owner != job && IsSubset(Labels(service, "spec.selector"), Labels(p.Template, "metadata.labels"))),
             "the seed Service selects pods other than the coordinator");
-        var remoting = List(service, "spec.ports").Single();
-        Assert.Equal("remoting", Str(remoting, "name"));
+        var ports = List(service, "spec.ports").ToList();
+        Assert.Equal(["remoting", "results"], ports.Select(p => Str(p, "name")));
+        var (remoting, results) = (ports[0], ports[1]);
         Assert.Equal("4053", At(remoting, "port"));
         Assert.Equal("4053", ContainerPort(Coordinator, Str(remoting, "targetPort")!));
+        // The result stream: the port the coordinator binds is the one its Service and container name.
+        Assert.Equal("4054", At(results, "port"));
+        Assert.Equal("4054", ContainerPort(Coordinator, Str(results, "targetPort")!));
+        Assert.Equal("4054", Expand(Coordinator, Option(Args(Coordinator), "--result-port")));
 
         // The name workers dial is the name the coordinator advertises: sweep-coordinator.<namespace>.svc.
         string seedHost = $"{Str(service, "metadata.name")}.{Str(service, "metadata.namespace")}.svc";
@@ -189,7 +194,7 @@ public partial class KubernetesManifestTests
     }
 
     [Fact]
-    public void The_network_policy_opens_remoting_to_sweep_pods_only_and_metrics_to_the_monitoring_namespace()
+    public void The_network_policy_opens_remoting_and_results_to_sweep_pods_only_and_metrics_to_the_monitoring_namespace()
     {
         var policy = K8s.Single("NetworkPolicy", "sweep");
         var selector = Labels(policy, "spec.podSelector.matchLabels");
@@ -202,11 +207,10 @@ public partial class KubernetesManifestTests
         Assert.All(rules, rule => Assert.NotEmpty(List(rule, "ports")));  // and one without "ports" every port
         var byPort = rules.SelectMany(rule => List(rule, "ports").Select(port => (Port: At(port, "port")!.ToString()!, From: List(rule, "from").ToList())))
             .GroupBy(x => x.Port).ToDictionary(g => g.Key, g => g.SelectMany(x => x.From).ToList());
-        Assert.Equal(["metrics", "remoting"], byPort.Keys.Order());
+        Assert.Equal(["metrics", "remoting", "results"], byPort.Keys.Order());
 
-        // Remoting: only pods labelled as sweep's, of this namespace (no namespaceSelector, no ipBlock).
-        var remotingPeers = byPort["remoting"];
-        Assert.All(remotingPeers, peer =>
+        // Remoting and the result stream: only pods labelled as sweep's, of this namespace (no namespaceSelector, no ipBlock).
+        Assert.All(byPort["remoting"].Concat(byPort["results"]), peer =>
         {
             Assert.Equal(["podSelector"], peer.Keys.Cast<string>());
             Assert.Equal(new Dictionary<string, string> { ["app.kubernetes.io/name"] = "sweep" }, Labels(peer, "podSelector.matchLabels"));
@@ -218,11 +222,12 @@ public partial class KubernetesManifestTests
             Assert.Equal(new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "monitoring" }, Labels(peer, "namespaceSelector.matchLabels"));
         });
 
-        // The ports named in the policy are the ones the pods name.
-        foreach (var (_, template) in PodTemplates())
+        // The ports named in the policy are the ones the pods name (the result port: the coordinator's alone).
+        foreach (var (owner, template) in PodTemplates())
         {
             var named = Containers(template).SelectMany(c => List(c, "ports")).Select(p => Str(p, "name")).ToHashSet();
-            Assert.True(named.IsSupersetOf(byPort.Keys), $"pods do not name every port of the policy: {string.Join(", ", named)}");
+            var expected = byPort.Keys.Where(port => port != "results" || Str(owner, "metadata.name") == "sweep-coordinator");
+            Assert.True(named.IsSupersetOf(expected), $"pods do not name every port of the policy: {string.Join(", ", named)}");
         }
     }
 

@@ -5,13 +5,15 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Sweep.Engine;
+using Sweep.Engine.Cluster;
 using Xunit.Abstractions;
 
 namespace Sweep.Cli.Tests.Distributed;
 
 /// <summary>Cluster mode with real <c>sweep coordinator</c> and <c>sweep worker</c> processes on 127.0.0.1,
 /// doing the bad things for real: SIGKILL of a worker and of the coordinator, SIGSTOP past the failure
-/// detector, a poison chunk, garbage on the remoting port, an unreachable seed, SIGTERM on a worker.</summary>
+/// detector, a poison chunk, garbage on the remoting and result ports, an upload cut off mid-frame, an unreachable
+/// seed, SIGTERM on a worker.</summary>
 [Collection("cluster")]
 public partial class ClusterRunTests(ITestOutputHelper output)
 {
@@ -33,11 +35,33 @@ public partial class ClusterRunTests(ITestOutputHelper output)
     private const long Chunks = 600 + 600;
 
     [Fact]
-    public async Task One_coordinator_and_three_workers_match_the_embedded_run_bitwise_and_garbage_on_the_port_is_harmless()
+    public async Task One_coordinator_and_three_workers_match_the_embedded_run_bitwise_and_garbage_on_either_port_is_harmless()
     {
         using var run = new RunHarness(Spec);
         using var cluster = new DistributedHarness(run);
         var coordinator = cluster.Coordinator("d");
+        // The result port, before any worker (so the run cannot be over yet): bytes that are not a frame, a frame asking
+        // for 2 GiB, a well-framed payload that is not a result. One logged line each; the connection is closed.
+        int resultPort = await cluster.ResultPort(coordinator);
+        foreach (byte[] garbage in new[] { "GET / HTTP/1.1\r\nHost: sweep\r\n\r\n"u8.ToArray(), Frame(5, 1, int.MaxValue, []), Frame(5, 1, 16, new byte[16]) })
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", resultPort);
+            await client.GetStream().WriteAsync(garbage);
+            try
+            {
+                Assert.Equal(0, await client.GetStream().ReadAsync(new byte[1])); // closed by the coordinator
+            }
+            catch (IOException)
+            {
+                // closed with bytes unread: a reset
+            }
+        }
+
+        await cluster.WaitForLog(coordinator, "garbage: the frame for chunk 5 is not a result");
+        Assert.Equal(3, Regex.Count(cluster.Log(coordinator), @"result stream: closed the connection from 127\.0\.0\.1:\d+: garbage"));
+        Assert.Contains("garbage: not a result frame (starts with 47455420", cluster.Log(coordinator));
+        Assert.Contains("garbage: a result frame for chunk 5, attempt 1, of 2147483647 bytes", cluster.Log(coordinator));
         for (int i = 0; i < 3; i++)
         {
             cluster.Worker();
@@ -71,6 +95,9 @@ public partial class ClusterRunTests(ITestOutputHelper output)
         var victim = cluster.Worker();
         cluster.Worker();
         cluster.Worker();
+        // Serving, so it holds chunks when killed (results no longer slow the run down: 200 chunks may be stored
+        // before the third process has even joined), and the run cannot end before they are dispatched again.
+        await cluster.WaitForLog(victim, "serving run");
         await cluster.WaitForChunks(coordinator, 200);
         victim.Kill();
         var killed = DateTimeOffset.UtcNow;
@@ -81,6 +108,26 @@ public partial class ClusterRunTests(ITestOutputHelper output)
         output.WriteLine($"worker {victim.Id} SIGKILLed at {killed:O}; its chunks {line.Groups[2].Value} re-dispatched at {redispatched:O}, " +
                          $"{(redispatched - killed).TotalSeconds:F1} s after the kill");
         Assert.True(await cluster.ExitCode(coordinator) == 0, cluster.AllLogs());
+        AssertLedgerExact(run.RunDir("d"));
+        AssertMatchesEmbedded(run, "d");
+    }
+
+    [Fact]
+    public async Task An_upload_cut_off_inside_its_frame_is_dropped_and_its_chunk_stored_exactly_once_after_redispatch()
+    {
+        using var run = new RunHarness(Spec);
+        using var cluster = new DistributedHarness(run);
+        var coordinator = cluster.Coordinator("d");
+        // Half of chunk 7's frame reaches the result port, then the worker is SIGKILLed: the kernel closes the connection.
+        var cut = cluster.Worker("--cut-upload-of-chunk", "7");
+        Assert.True(await cluster.ExitCode(cut, seconds: 60) != 0, cluster.Log(cut));
+        Assert.Contains("test hook: cut the upload of chunk 7", cluster.Log(cut));
+        await cluster.WaitForLog(coordinator, "the upload of chunk 7 (attempt 1) was cut after");
+        cluster.Worker();
+        Assert.True(await cluster.ExitCode(coordinator) == 0, cluster.AllLogs());
+        var line = RedispatchLine().Match(cluster.Log(coordinator));
+        Assert.True(line.Success, cluster.Log(coordinator));
+        Assert.Contains("7", line.Groups[2].Value.Split(", "));
         AssertLedgerExact(run.RunDir("d"));
         AssertMatchesEmbedded(run, "d");
     }
@@ -193,7 +240,7 @@ public partial class ClusterRunTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_chunk_with_over_16_MB_of_results_arrives_in_acknowledged_parts_and_matches_the_embedded_run()
+    public async Task A_chunk_with_over_16_MB_of_results_arrives_on_the_result_stream_and_matches_the_embedded_run()
     {
         // One mtj chunk of 600 points × 2001 biases × 2 observables: 19.2 MB of float64.
         using var run = new RunHarness("""
@@ -263,6 +310,27 @@ public partial class ClusterRunTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_result_port_in_use_is_exit_69_naming_it_and_a_bad_one_is_a_usage_error_and_the_coordinator_writes_nothing()
+    {
+        using var run = new RunHarness(Spec);
+        using var busy = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        int taken = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port, listen = DistributedHarness.FreePort();
+        var (code, _, error) = CliRunner.Run("coordinator", run.SpecPath, "--output", run.RunDir("x"), "--listen", $"127.0.0.1:{listen}",
+            "--result-port", taken.ToString(CultureInfo.InvariantCulture), "--progress", "none");
+        Assert.True(code == ExitCodes.Unavailable, error);
+        Assert.Contains($"cannot listen on 127.0.0.1:{taken} (--result-port", error);
+        foreach (string port in new[] { listen.ToString(CultureInfo.InvariantCulture), "65536", "-1" })
+        {
+            (code, _, error) = CliRunner.Run("coordinator", run.SpecPath, "--output", run.RunDir("x"), "--listen", $"127.0.0.1:{listen}", "--result-port", port);
+            Assert.True(code == ExitCodes.Usage, error);
+            Assert.Contains($"--result-port {port}: a port from 1 to 65535 other than the --listen port, or 0", error);
+        }
+
+        Assert.False(Directory.Exists(run.RunDir("x")));
+    }
+
+    [Fact]
     public async Task Sigterm_on_a_worker_stops_asking_finishes_its_chunks_leaves_and_exits_0()
     {
         using var run = new RunHarness(Spec);
@@ -284,6 +352,15 @@ public partial class ClusterRunTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"\] [^ ]+: (\S+): work source \S+ is gone holding chunks ([0-9, ]+); re-dispatching them")]
     private static partial Regex RedispatchLine();
+
+    /// <summary>A result-stream frame header (<see cref="ResultStream"/>) followed by <paramref name="payload"/>.</summary>
+    private static byte[] Frame(long chunk, int attempt, int length, byte[] payload)
+    {
+        var frame = new byte[ResultStream.HeaderBytes + payload.Length];
+        ResultStream.WriteHeader(frame, chunk, attempt, length);
+        payload.CopyTo(frame, ResultStream.HeaderBytes);
+        return frame;
+    }
 
     private static long StoredEvaluations(string runDir)
     {

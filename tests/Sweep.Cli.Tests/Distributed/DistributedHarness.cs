@@ -29,7 +29,16 @@ internal sealed class DistributedHarness(RunHarness run) : IDisposable
 
     public Process Coordinator(string name, int port, params string[] extra) =>
         Start("sweep.dll", ["coordinator", run.SpecPath, "--output", run.RunDir(name), "--listen", $"127.0.0.1:{port}", "--progress", "json",
-            "--progress-interval", "0.1", .. extra]);
+            "--progress-interval", "0.1", "--result-port", "0", .. extra]);
+
+    /// <summary>The result port <paramref name="coordinator"/> logged (it picks a free one: <c>--result-port 0</c>).</summary>
+    public async Task<int> ResultPort(Process coordinator)
+    {
+        await WaitForLog(coordinator, "sweep: result stream on 127.0.0.1:");
+        string log = Log(coordinator);
+        int at = log.IndexOf("sweep: result stream on 127.0.0.1:", StringComparison.Ordinal) + "sweep: result stream on 127.0.0.1:".Length;
+        return int.Parse(new string(log[at..].TakeWhile(char.IsAsciiDigit).ToArray()), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public string Log(Process process)
     {

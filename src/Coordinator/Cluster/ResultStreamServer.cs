@@ -1,0 +1,238 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.Serialization;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using Sweep.Engine.Cluster;
+using Sweep.Engine.Evaluation;
+using Sweep.Engine.Messages;
+using Sweep.Engine.Serialization;
+using Sweep.Worker.Cluster;
+
+namespace Sweep.Coordinator.Cluster;
+
+/// <summary>
+/// A coordinator node's end of the result stream (<see cref="ResultStream"/>, docs/ENGINE.md "Cluster"): listens on the
+/// result port of the remoting host, reads each worker node's frames straight into a pooled buffer and hands every
+/// result to the run front at <see cref="ClusterRun.FrontPath"/>, which checks it against the plan and passes it to the
+/// aggregator (stored once, confirmed by the ledger). Anything else ends its connection with one logged line: bytes that
+/// are not a frame, a peer without the cluster's certificate, an upload cut off half-way (its chunk goes out again when
+/// its worker node is removed or reports the failed upload).
+/// </summary>
+public sealed class ResultStreamServer : IAsyncDisposable
+{
+    /// <summary>Largest frame read: a result's bytes are rented whole, so a frame may not ask for more than this.</summary>
+    public const int MaxFrameBytes = 1 << 30;
+
+    private readonly TcpListener _listener;
+    private readonly X509Certificate2? _certificate;
+    private readonly TextWriter _log;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _connections = [];
+    private readonly Task _accepting;
+    private volatile ActorSelection? _front;
+
+    private ResultStreamServer(TcpListener listener, X509Certificate2? certificate, TextWriter log)
+    {
+        (_listener, _certificate, _log) = (listener, certificate, TextWriter.Synchronized(log));
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _accepting = Task.Run(AcceptAsync);
+    }
+
+    /// <summary>The port bound (the one given, or the free one picked for port 0): announced in the run offer.</summary>
+    public int Port { get; }
+
+    /// <summary>Listens on the remoting host at <see cref="ClusterSettings.ResultPort"/>; a port that cannot be bound is
+    /// <see cref="ClusterUnavailableException"/> (exit 69) naming it, before anything else happens.</summary>
+    public static ResultStreamServer Start(ClusterSettings settings, TextWriter log)
+    {
+        string host = settings.Remoting.Listen.Host;
+        var listener = new TcpListener(IPAddress.TryParse(host, out var address) ? address : Dns.GetHostAddresses(host)[0], settings.ResultPort);
+        try
+        {
+            listener.Start();
+        }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            throw new ClusterUnavailableException($"cannot listen on {host}:{settings.ResultPort} (--result-port; in use, or not an address of this machine): {ex.Message}");
+        }
+
+        return new ResultStreamServer(listener, settings.Remoting.Certificate(), log);
+    }
+
+    /// <summary>From now on results go to the run front of <paramref name="system"/> (a run's or an adaptive round's).</summary>
+    public void DeliverTo(ActorSystem system) => _front = system.ActorSelection(ClusterRun.FrontPath);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        Task[] open;
+        lock (_connections)
+        {
+            open = [.. _connections, _accepting];
+        }
+
+        await Task.WhenAll(open.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        _certificate?.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            socket.NoDelay = true;
+            lock (_connections)
+            {
+                _connections.RemoveAll(t => t.IsCompleted);
+                _connections.Add(Task.Run(() => ServeAsync(socket)));
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        string peer = socket.RemoteEndPoint?.ToString() ?? "an unknown peer";
+        Stream stream;
+        try
+        {
+            stream = await ResultStream.AcceptAsync(new NetworkStream(socket, ownsSocket: true), _certificate, _stop.Token);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or SocketException)
+        {
+            socket.Dispose();
+            if (!_stop.IsCancellationRequested)
+            {
+                _log.WriteLine($"sweep: result stream: refused {peer}: the TLS handshake failed (no certificate, or not the cluster's): {ex.GetBaseException().Message}");
+            }
+
+            return;
+        }
+
+        await using (stream)
+        {
+            string? closed = await ReadFramesAsync(stream);
+            if (closed is not null && !_stop.IsCancellationRequested)
+            {
+                _log.WriteLine($"sweep: result stream: closed the connection from {peer}: {closed}");
+            }
+        }
+    }
+
+    /// <summary>Reads frames until the peer closes between two of them (null) or something is wrong (why, for the log).</summary>
+    private async Task<string?> ReadFramesAsync(Stream stream)
+    {
+        var header = new byte[ResultStream.HeaderBytes];
+        while (true)
+        {
+            int got = await ReadAsync(stream, header);
+            if (got == 0)
+            {
+                return null;
+            }
+
+            if (got < header.Length)
+            {
+                return $"it ended inside a frame header ({got} of {header.Length} bytes)";
+            }
+
+            ResultStream.Header frame;
+            try
+            {
+                frame = ResultStream.ReadHeader(header, MaxFrameBytes);
+            }
+            catch (InvalidDataException ex)
+            {
+                return $"garbage: {ex.Message}";
+            }
+
+            byte[] bytes = ArrayPool<byte>.Shared.Rent(frame.Length);
+            try
+            {
+                got = await ReadAsync(stream, bytes.AsMemory(0, frame.Length));
+                if (got < frame.Length)
+                {
+                    return $"the upload of chunk {frame.Chunk} (attempt {frame.Attempt}) was cut after {got} of {frame.Length} bytes; dropped, the chunk goes out again";
+                }
+
+                if (Deliver(frame, bytes.AsMemory(0, frame.Length)) is { } wrong)
+                {
+                    return wrong;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
+        }
+    }
+
+    private string? Deliver(ResultStream.Header frame, ReadOnlyMemory<byte> bytes)
+    {
+        ChunkResult result;
+        try
+        {
+            result = (ChunkResult)SweepMessageSerializer.Read(bytes, SweepMessageSerializer.ResultManifestName);
+        }
+        catch (SerializationException ex)
+        {
+            return $"garbage: the frame for chunk {frame.Chunk} is not a result ({ex.Message})";
+        }
+
+        if (result.Item.Chunk != frame.Chunk || result.Item.Attempt != frame.Attempt)
+        {
+            ChunkEvaluator.ResultBuffers.Return(result.Values);
+            return $"garbage: the frame for chunk {frame.Chunk} (attempt {frame.Attempt}) holds chunk {result.Item.Chunk} (attempt {result.Item.Attempt})";
+        }
+
+        if (_front is { } front)
+        {
+            front.Tell(result, ActorRefs.NoSender);
+        }
+        else
+        {
+            ChunkEvaluator.ResultBuffers.Return(result.Values); // no run yet: nothing dispatched it
+        }
+
+        return null;
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> as far as the stream goes; a connection reset counts as its end.</summary>
+    private async Task<int> ReadAsync(Stream stream, Memory<byte> buffer)
+    {
+        int total = 0;
+        try
+        {
+            while (total < buffer.Length)
+            {
+                int read = await stream.ReadAsync(buffer[total..], _stop.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Ends the connection like an end of stream: whatever frame it was inside is incomplete.
+        }
+
+        return total;
+    }
+}
