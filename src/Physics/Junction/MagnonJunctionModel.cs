@@ -227,8 +227,7 @@ public sealed class MagnonJunctionModel : Model
             wanted |= 1u << observable;
         }
 
-        const uint Conductance = 0b1_1100_0011_1111; // A, L11 … K, seebeck, lorenz, ZT: beyond the reduced four
-        bool conductances = (wanted & Conductance) != 0;
+        bool conductances = (wanted & ~(Bit(ReducedFirst) | Bit(ReducedFirst + 1) | Bit(ReducedFirst + 2) | Bit(ReducedFirst + 3))) != 0;
         int n = batch.Count;
         var c = batch.Columns;
         using var columns = new BoseColumns(c[H].AsSpan(0, n), c[T].AsSpan(0, n));
@@ -236,9 +235,10 @@ public sealed class MagnonJunctionModel : Model
         BoseBatch.Evaluate(x, scale, g1, g2, g3, g15);
         var o = results.Columns;
 
-        // Each reduced conductance only where it or the conductance built on it is asked for.
-        Span<double> Reduced(int reduced, uint users) => (wanted & (1u << (ReducedFirst + reduced) | users)) != 0 ? o[ReducedFirst + reduced].AsSpan(0, n) : [];
-        JunctionTransport.Reduced(x, scale, g1, g2, g3, Reduced(0, 1u << 1), Reduced(1, 1u << 2 | 1u << 3), Reduced(2, 1u << 4), Reduced(3, 1u << 5));
+        // Each reduced conductance only where it or a conductance built on it is asked for.
+        Span<double> Reduced(int reduced, uint users) => (wanted & (Bit(ReducedFirst + reduced) | users)) != 0 ? o[ReducedFirst + reduced].AsSpan(0, n) : [];
+        JunctionTransport.Reduced(x, scale, g1, g2, g3,
+            Reduced(0, Bit(L11)), Reduced(1, Bit(L12) | Bit(L21)), Reduced(2, Bit(L22)), Reduced(3, Bit(K)));
         if (conductances)
         {
             Conductances(batch, results, wanted, x, g1, g2, g3);
@@ -250,14 +250,16 @@ public sealed class MagnonJunctionModel : Model
 
     /// <summary>The asked-for ones of A, L11 … K (from the reduced conductances) and the ratios (from the
     /// scaled integrals), <see cref="JunctionTransport.Compute"/>'s formulas operation for operation,
-    /// SIMD across points; <paramref name="wanted"/> has bit o set for observable o.</summary>
+    /// SIMD across points; <paramref name="wanted"/> has bit o set for observable o. Products over a
+    /// reduced column that was not computed are formed and dropped, never stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     private static void Conductances(PointBatch batch, ResultBatch results, uint wanted, ReadOnlySpan<double> xs,
         ReadOnlySpan<double> g1s, ReadOnlySpan<double> g2s, ReadOnlySpan<double> g3s)
     {
         var c = batch.Columns;
         var o = results.Columns;
-        bool slope = (wanted & 0b11_1111) != 0, ratios = (wanted & 0b1_1100_0000_0000) != 0;
+        bool slope = (wanted & (Bit(A) | Bit(L11) | Bit(L12) | Bit(L21) | Bit(L22) | Bit(K))) != 0;
+        bool ratios = (wanted & (Bit(Seebeck) | Bit(Lorenz) | Bit(ZT))) != 0;
         var eightPiCubed = new Vector<double>(8.0 * Math.PI * Math.PI * Math.PI);
         int lanes = Vector<double>.Count, i = 0;
         for (; i + lanes <= batch.Count; i += lanes)
@@ -270,32 +272,14 @@ public sealed class MagnonJunctionModel : Model
                 var exchange = new Vector<double>(c[J], i);
                 var a = tunneling * tunneling / (eightPiCubed * exchange * exchange * exchange * new Vector<double>(c[S], i));
                 var at = a * t;
-                Store(wanted, 0, a, o, i);
-                if ((wanted & 0b10) != 0)
-                {
-                    (at * new Vector<double>(o[ReducedFirst], i)).CopyTo(o[1], i);
-                }
-
-                if ((wanted & 0b1100) != 0)
-                {
-                    var bigL12 = at * new Vector<double>(o[ReducedFirst + 1], i);
-                    Store(wanted, 2, bigL12, o, i);
-                    Store(wanted, 3, t * bigL12, o, i);
-                }
-
-                if ((wanted & 0b11_0000) != 0)
-                {
-                    var at2 = at * t;
-                    if ((wanted & 0b1_0000) != 0)
-                    {
-                        (at2 * new Vector<double>(o[ReducedFirst + 2], i)).CopyTo(o[4], i);
-                    }
-
-                    if ((wanted & 0b10_0000) != 0)
-                    {
-                        (at2 * new Vector<double>(o[ReducedFirst + 3], i)).CopyTo(o[5], i);
-                    }
-                }
+                var at2 = at * t;
+                var bigL12 = at * new Vector<double>(o[ReducedFirst + 1], i);
+                Store(wanted, A, a, o, i);
+                Store(wanted, L11, at * new Vector<double>(o[ReducedFirst], i), o, i);
+                Store(wanted, L12, bigL12, o, i);
+                Store(wanted, L21, t * bigL12, o, i);
+                Store(wanted, L22, at2 * new Vector<double>(o[ReducedFirst + 2], i), o, i);
+                Store(wanted, K, at2 * new Vector<double>(o[ReducedFirst + 3], i), o, i);
             }
 
             if (ratios)
@@ -304,18 +288,11 @@ public sealed class MagnonJunctionModel : Model
                 var g1 = new Vector<double>(g1s[i..]);
                 var g2 = new Vector<double>(g2s[i..]);
                 var g3 = new Vector<double>(g3s[i..]);
+                var scaledK = new Vector<double>(6.0) * g3 - new Vector<double>(4.0) * g2 * g2 / g1;
                 var scaledL12 = new Vector<double>(2.0) * g2 + x * g1;
-                Store(wanted, 10, scaledL12 / g1, o, i);
-                if ((wanted & 1u << 11) != 0)
-                {
-                    var scaledK = new Vector<double>(6.0) * g3 - new Vector<double>(4.0) * g2 * g2 / g1;
-                    (scaledK / g1).CopyTo(o[11], i);
-                }
-
-                if ((wanted & 1u << 12) != 0)
-                {
-                    (scaledL12 * scaledL12 / (new Vector<double>(6.0) * g1 * g3 - new Vector<double>(4.0) * g2 * g2)).CopyTo(o[12], i);
-                }
+                Store(wanted, Seebeck, scaledL12 / g1, o, i);
+                Store(wanted, Lorenz, scaledK / g1, o, i);
+                Store(wanted, ZT, scaledL12 * scaledL12 / (new Vector<double>(6.0) * g1 * g3 - new Vector<double>(4.0) * g2 * g2), o, i);
             }
         }
 
@@ -324,23 +301,29 @@ public sealed class MagnonJunctionModel : Model
             double t = c[T][i];
             double a = JunctionTransport.TransmissionSlope(c[JT][i], c[S][i], c[J][i]);
             double at = a * t, at2 = at * t;
+            double bigL12 = at * o[ReducedFirst + 1][i];
             double scaledK = 6.0 * g3s[i] - 4.0 * g2s[i] * g2s[i] / g1s[i];
             double scaledL12 = 2.0 * g2s[i] + xs[i] * g1s[i];
-            o[0][i] = a;
-            o[1][i] = (wanted & 0b10) != 0 ? at * o[ReducedFirst][i] : 0;
-            o[2][i] = (wanted & 0b1100) != 0 ? at * o[ReducedFirst + 1][i] : 0;
-            o[3][i] = t * o[2][i];
-            o[4][i] = (wanted & 0b1_0000) != 0 ? at2 * o[ReducedFirst + 2][i] : 0;
-            o[5][i] = (wanted & 0b10_0000) != 0 ? at2 * o[ReducedFirst + 3][i] : 0;
-            o[10][i] = scaledL12 / g1s[i];
-            o[11][i] = scaledK / g1s[i];
-            o[12][i] = scaledL12 * scaledL12 / (6.0 * g1s[i] * g3s[i] - 4.0 * g2s[i] * g2s[i]);
+            o[A][i] = a;
+            o[L11][i] = at * o[ReducedFirst][i];
+            o[L12][i] = bigL12;
+            o[L21][i] = t * bigL12;
+            o[L22][i] = at2 * o[ReducedFirst + 2][i];
+            o[K][i] = at2 * o[ReducedFirst + 3][i];
+            o[Seebeck][i] = scaledL12 / g1s[i];
+            o[Lorenz][i] = scaledK / g1s[i];
+            o[ZT][i] = scaledL12 * scaledL12 / (6.0 * g1s[i] * g3s[i] - 4.0 * g2s[i] * g2s[i]);
         }
     }
 
+    // Observable indices of the linear response beyond the reduced four (the observable list's order).
+    private const int A = 0, L11 = 1, L12 = 2, L21 = 3, L22 = 4, K = 5, Seebeck = 10, Lorenz = 11, ZT = 12;
+
+    private static uint Bit(int observable) => 1u << observable;
+
     private static void Store(uint wanted, int observable, Vector<double> value, double[][] columns, int i)
     {
-        if ((wanted & 1u << observable) != 0)
+        if ((wanted & Bit(observable)) != 0)
         {
             value.CopyTo(columns[observable], i);
         }
