@@ -153,14 +153,6 @@ public static class BoseBatch
             if (set.HalfInteger)
             {
                 Horner(set.SmallX, BoseExpansionTables.SmallXTerms, terms, x, fourth, out sa, out sb, out sc, out sd);
-            }
-            else
-            {
-                IntegerExpansion(terms, x, fourth, out sa, out sb, out sc, out sd);
-            }
-
-            if (set.HalfInteger)
-            {
                 // Γ(1−s) x^{s−1}: √π x^{−1/2}, −2√π x^{1/2}, (4/3)√π x^{3/2}, −(8/15)√π x^{5/2}
                 var root = Vector512.Sqrt(x);
                 sa += Vector512.Create(SqrtPi) / root;
@@ -170,6 +162,7 @@ public static class BoseBatch
             }
             else
             {
+                IntegerExpansion(terms, x, fourth, out sa, out sb, out sc, out sd);
                 // −ln x, (−x)(−ln x), (x²/2)(−ln x); and F_{3/2}'s −2√π x^{1/2}
                 var lnX = Vector512.Log(x);
                 sa -= lnX;
@@ -182,8 +175,9 @@ public static class BoseBatch
         if (smallLanes != 0xFF) // some lane at or above the switch
         {
             z = Vector512.Exp(-x);
-            Horner(set.Series, MaxSeriesTerms, SeriesTerms(Min(Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512.Create(BoseIntegrals.RegimeSwitch)), x, PositiveInfinity512))), z, fourth,
-                out la, out lb, out lc, out ld);
+            var large = Vector512.GreaterThanOrEqual(x, Vector512.Create(BoseIntegrals.RegimeSwitch)); // NaN lanes: neither
+            int terms = SeriesTerms(Min(Vector512.ConditionalSelect(large, x, PositiveInfinity512)));
+            Horner(set.Series, MaxSeriesTerms, terms, z, fourth, out la, out lb, out lc, out ld);
         }
 
         Vector512.ConditionalSelect(small, Vector512<double>.One, z).CopyTo(scale);
@@ -214,14 +208,6 @@ public static class BoseBatch
             if (set.HalfInteger)
             {
                 Horner(set.SmallX, BoseExpansionTables.SmallXTerms, terms, x, fourth, out sa, out sb, out sc, out sd);
-            }
-            else
-            {
-                IntegerExpansion(terms, x, fourth, out sa, out sb, out sc, out sd);
-            }
-
-            if (set.HalfInteger)
-            {
                 var root = Vector256.Sqrt(x);
                 sa += Vector256.Create(SqrtPi) / root;
                 sb = Vector256.FusedMultiplyAdd(Vector256.Create(-2 * SqrtPi), root, sb);
@@ -230,6 +216,7 @@ public static class BoseBatch
             }
             else
             {
+                IntegerExpansion(terms, x, fourth, out sa, out sb, out sc, out sd);
                 var lnX = Vector256.Log(x);
                 sa -= lnX;
                 sb = Vector256.FusedMultiplyAdd(x, lnX, sb);
@@ -241,8 +228,9 @@ public static class BoseBatch
         if (smallLanes != 0xF) // some lane at or above the switch
         {
             z = Vector256.Exp(-x);
-            Horner(set.Series, MaxSeriesTerms, SeriesTerms(Min(Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256.Create(BoseIntegrals.RegimeSwitch)), x, Vector256.Create(double.PositiveInfinity)))), z, fourth,
-                out la, out lb, out lc, out ld);
+            var large = Vector256.GreaterThanOrEqual(x, Vector256.Create(BoseIntegrals.RegimeSwitch)); // NaN lanes: neither
+            int terms = SeriesTerms(Min(Vector256.ConditionalSelect(large, x, Vector256.Create(double.PositiveInfinity))));
+            Horner(set.Series, MaxSeriesTerms, terms, z, fourth, out la, out lb, out lc, out ld);
         }
 
         Vector256.ConditionalSelect(small, Vector256<double>.One, z).CopyTo(scale);
