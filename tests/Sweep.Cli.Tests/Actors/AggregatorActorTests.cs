@@ -42,7 +42,7 @@ public sealed class AggregatorActorTests : ActorTestKit, IDisposable
     public void Results_that_arrive_together_are_stored_in_one_batch_and_abandoned_chunks_recorded()
     {
         var plan = SmallPlan(points: 150);
-        var store = new MemoryStore(TimeSpan.FromMilliseconds(50));
+        var store = new GatedStore(TimeSpan.FromMilliseconds(50));
         var coordinator = CreateTestProbe();
         var aggregator = Sys.ActorOf(AggregatorActor.Props(plan, store, coordinator));
         var evaluator = new ChunkEvaluator(plan);
@@ -51,13 +51,19 @@ public sealed class AggregatorActorTests : ActorTestKit, IDisposable
             var (start, count) = plan.Models[0].ChunkRange(chunk);
             return evaluator.Evaluate(new WorkItem("run", plan.SpecHash, chunk, 0, start, count, 1), "w");
         }).ToList();
-        foreach (var result in results)
+
+        // The first result holds the aggregator inside its write until every other one is in its mailbox:
+        // they arrive together however the machine schedules this thread and the actor's.
+        aggregator.Tell(results[0]);
+        Assert.True(store.Entered.Wait(TimeSpan.FromSeconds(10)), "the aggregator never wrote the first result");
+        foreach (var result in results.Skip(1))
         {
             aggregator.Tell(result);
         }
 
         aggregator.Tell(new ChunkAbandoned(149, 3, "boom"));
         aggregator.Tell(DrainAggregator.Instance, coordinator);
+        store.Open.Set();
         var replies = coordinator.ReceiveN(151, TimeSpan.FromSeconds(10));
         Assert.IsType<AggregatorDrained>(replies.Last());
         Assert.Equal(150, store.Stored.Count);
@@ -71,16 +77,19 @@ public sealed class AggregatorActorTests : ActorTestKit, IDisposable
     public void The_next_results_are_written_while_the_previous_batch_is_made_durable_and_commits_stay_in_order()
     {
         var plan = SmallPlan(points: 20);
-        var store = new MemoryStore(TimeSpan.FromMilliseconds(300));
+        var store = new GatedStore(TimeSpan.FromMilliseconds(300));
         var coordinator = CreateTestProbe();
         var aggregator = Sys.ActorOf(AggregatorActor.Props(plan, store, coordinator));
         var evaluator = new ChunkEvaluator(plan);
         WorkItem Item(long chunk) => new("run", plan.SpecHash, chunk, 0, plan.Models[0].ChunkRange(chunk).Start, 1, 1);
         aggregator.Tell(evaluator.Evaluate(Item(0), "w"));
-        AwaitCondition(() => store.DurableCalls == 1); // chunk 0 is being made durable (300 ms)
+        Assert.True(store.Entered.Wait(TimeSpan.FromSeconds(10)), "the aggregator never wrote chunk 0");
+        // Queued while chunk 0 is written, so they arrive together; they are written while it is made durable (300 ms).
         aggregator.Tell(evaluator.Evaluate(Item(1), "w"));
         aggregator.Tell(evaluator.Evaluate(Item(0), "w2")); // a duplicate of a chunk written, not yet committed
         aggregator.Tell(DrainAggregator.Instance, coordinator);
+        store.Open.Set();
+        AwaitCondition(() => store.DurableCalls >= 1);
         var replies = coordinator.ReceiveN(4, TimeSpan.FromSeconds(10)).ToArray();
         Assert.Equal(new ChunkStored(0, 1, false), replies[0]);
         Assert.Equal([1L, 0L], replies.Skip(1).Take(2).Cast<ChunkStored>().Select(s => s.Chunk).Order().Reverse().ToArray());
@@ -94,5 +103,20 @@ public sealed class AggregatorActorTests : ActorTestKit, IDisposable
     {
         base.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>A store whose first write waits until the test opens it.</summary>
+    private sealed class GatedStore(TimeSpan delayPerBatch) : MemoryStore(delayPerBatch)
+    {
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public ManualResetEventSlim Open { get; } = new();
+
+        public override WrittenBatch Write(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending)
+        {
+            Entered.Set();
+            Open.Wait(TimeSpan.FromSeconds(10));
+            return base.Write(results, modelName, pending);
+        }
     }
 }
