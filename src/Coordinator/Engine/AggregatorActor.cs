@@ -14,10 +14,10 @@ namespace Sweep.Coordinator.Engine;
 /// drops results for chunks already stored (idempotent: at-least-once delivery, exactly-once
 /// storage), records abandoned chunks, and tells the coordinator once each chunk is durable.
 /// Runs on <see cref="SweepActorConfig.StoreDispatcher"/>: storing blocks on disk.
-/// <para>A batch is written at once (the data lands in the array files), made durable (fsync) on a
-/// pool thread, and committed (its ledger rows) when that is done; meanwhile the next results are
-/// written. So the fsync's wait for the disk overlaps the next batch's writes instead of stopping
-/// them; batches still commit one at a time, in order, each only after its own data is durable.</para>
+/// <para>A batch is placed at once (duplicates dropped, each slice given its place), written and made
+/// durable (fsync) on a pool thread, and committed (its ledger rows) when that is done; meanwhile the
+/// next results are taken in and placed. So the writes' wait for the disk never stops the actor;
+/// batches still commit one at a time, in order, each only after its own data is durable.</para>
 /// <para><c>stored</c> is told about each result once it is committed (the live view reads it). A storage failure crashes the actor; its supervisor ends
 /// the run with it, since nothing else could be recorded.</para>
 /// </summary>
@@ -31,9 +31,9 @@ public sealed class AggregatorActor : ReceiveActor
     private readonly IActorRef? _coordinator;
     private readonly Action<ChunkResult>? _storedCallback;
     private readonly List<ChunkResult> _arrived = new(MaxBatch);
-    // Written, waiting for the fsync now running to finish before theirs can start.
-    private readonly List<WrittenBatch> _written = [];
-    // Chunks written but not committed: a second result for one of them is a duplicate.
+    // Placed, waiting for the writes now running to finish before theirs can start.
+    private readonly List<PlacedBatch> _placed = [];
+    // Chunks placed but not committed: a second result for one of them is a duplicate.
     private readonly HashSet<long> _pending = [];
     private Task<BatchesDurable>? _durable;
     private IActorRef? _drainRequester;
@@ -44,13 +44,13 @@ public sealed class AggregatorActor : ReceiveActor
     {
         (_plan, _store, _coordinator, _storedCallback) = (plan, store, coordinator, stored);
         Receive<ChunkResult>(OnResult);
-        Receive<FlushResults>(_ => Write());
+        Receive<FlushResults>(_ => Place());
         Receive<BatchesDurable>(OnDurable);
-        Receive<Status.Failure>(failure => ExceptionDispatchInfo.Throw(failure.Cause)); // an fsync failed: crash, commit nothing
+        Receive<Status.Failure>(failure => ExceptionDispatchInfo.Throw(failure.Cause)); // a write or fsync failed: crash, commit nothing
         Receive<ChunkAbandoned>(OnAbandoned);
         Receive<DrainAggregator>(_ =>
         {
-            Write();
+            Place();
             _drainRequester = Sender;
             AnswerDrainWhenIdle();
         });
@@ -61,7 +61,7 @@ public sealed class AggregatorActor : ReceiveActor
 
     protected override void PostStop()
     {
-        // The store is closed after the actor stops: let an fsync in progress finish first.
+        // The store is closed after the actor stops: let the writes in progress finish first.
         try
         {
             _durable?.Wait(TimeSpan.FromSeconds(30));
@@ -77,7 +77,7 @@ public sealed class AggregatorActor : ReceiveActor
         _arrived.Add(result);
         if (_arrived.Count >= MaxBatch)
         {
-            Write();
+            Place();
         }
         else if (!_flushPending)
         {
@@ -92,8 +92,8 @@ public sealed class AggregatorActor : ReceiveActor
         _store.RecordFailure(abandoned.Chunk, model.Model.Name, start, count, abandoned.Attempts, abandoned.Error);
     }
 
-    /// <summary>Writes what arrived, and starts making it durable unless an fsync is already running.</summary>
-    private void Write()
+    /// <summary>Places what arrived, and starts writing it unless a write is already running.</summary>
+    private void Place()
     {
         _flushPending = false;
         if (_arrived.Count == 0)
@@ -101,7 +101,7 @@ public sealed class AggregatorActor : ReceiveActor
             return;
         }
 
-        var batch = _store.Write([.. _arrived], i => _plan.Models[i].Model.Name, _pending);
+        var batch = _store.Place([.. _arrived], i => _plan.Models[i].Model.Name, _pending);
         _arrived.Clear();
         for (int i = 0; i < batch.Results.Count; i++)
         {
@@ -111,19 +111,19 @@ public sealed class AggregatorActor : ReceiveActor
             }
         }
 
-        _written.Add(batch);
+        _placed.Add(batch);
         StartDurable();
     }
 
     private void StartDurable()
     {
-        if (_durable is not null || _written.Count == 0)
+        if (_durable is not null || _placed.Count == 0)
         {
             return;
         }
 
-        var batches = _written.ToArray();
-        _written.Clear();
+        var batches = _placed.ToArray();
+        _placed.Clear();
         _durable = Task.Run(() =>
         {
             foreach (var batch in batches)
@@ -159,7 +159,7 @@ public sealed class AggregatorActor : ReceiveActor
 
     private void AnswerDrainWhenIdle()
     {
-        if (_drainRequester is not null && _durable is null && _written.Count == 0 && _arrived.Count == 0)
+        if (_drainRequester is not null && _durable is null && _placed.Count == 0 && _arrived.Count == 0)
         {
             _drainRequester.Tell(AggregatorDrained.Instance);
             _drainRequester = null;
@@ -167,5 +167,5 @@ public sealed class AggregatorActor : ReceiveActor
     }
 
     /// <summary>Pool thread → aggregator: these written batches are durable; commit them in order.</summary>
-    private sealed record BatchesDurable(WrittenBatch[] Batches) : INoSerializationVerificationNeeded;
+    private sealed record BatchesDurable(PlacedBatch[] Batches) : INoSerializationVerificationNeeded;
 }

@@ -5,7 +5,8 @@ namespace Sweep.Coordinator.Export;
 
 /// <summary>
 /// The NumPy .npy header (format version 1.0): magic, header length, and a Python dict literal
-/// padded with spaces to a multiple of 64 bytes. Written by hand: no .NET package for NumPy
+/// padded with spaces to a multiple of 64 bytes (or of a larger alignment: the run store's array files
+/// start their data at 4096 so that chunk slices can be written with O_DIRECT). Written by hand: no .NET package for NumPy
 /// formats is available here, and the format is small (numpy.lib.format).
 /// </summary>
 public static class NpyFormat
@@ -14,14 +15,22 @@ public static class NpyFormat
     public const string UInt8 = "|u1";
     public const string Int32 = "<i4";
 
-    public static byte[] Header(string descr, IReadOnlyList<long> shape)
+    /// <summary>numpy's own alignment of the data after the header.</summary>
+    public const int DefaultAlignment = 64;
+
+    public static byte[] Header(string descr, IReadOnlyList<long> shape, int alignment = DefaultAlignment)
     {
+        if (alignment < DefaultAlignment || alignment % DefaultAlignment != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(alignment), alignment, "a multiple of 64");
+        }
+
         string dims = shape.Count == 1
             ? shape[0].ToString(CultureInfo.InvariantCulture) + ","
             : string.Join(", ", shape.Select(n => n.ToString(CultureInfo.InvariantCulture)));
         string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({dims}), }}";
         const int preamble = 10; // magic (6) + version (2) + header length (2)
-        int total = (preamble + dict.Length + 1 + 63) / 64 * 64;
+        int total = (preamble + dict.Length + 1 + alignment - 1) / alignment * alignment;
         dict = dict.PadRight(total - preamble - 1) + "\n";
         if (dict.Length > ushort.MaxValue)
         {

@@ -7,10 +7,13 @@ namespace Sweep.Coordinator.Store;
 /// <summary>
 /// The run's results as preallocated NumPy <c>.npy</c> files, one per (model, observable) plus a
 /// status file per model (see <see cref="ModelArrays"/>), written in place with positional writes:
-/// a chunk's slice lands at its offset, so storing is a copy into the page cache, exports read the
-/// final layout, and <c>numpy.load(path, mmap_mode='r')</c> reads a run while it runs. Which slices
-/// are valid is the ledger's business (<see cref="RunStore"/>): data files start sparse (zeros),
-/// status files start at 255 (not computed).
+/// a chunk's slice lands at its offset, exports read the final layout, and
+/// <c>numpy.load(path, mmap_mode='r')</c> reads a run while it runs. Which slices are valid is the
+/// ledger's business (<see cref="RunStore"/>): data files start sparse (zeros), status files start at
+/// 255 (not computed). The data starts at 4096 (the header is padded to it), so a chunk's slice, a
+/// multiple of 4 KiB for the planner's chunk sizes, goes to the device with direct I/O
+/// (<see cref="DirectIo"/>); only the unaligned ends of a slice, and the status bytes, go through the
+/// page cache. Files written by versions before that (64-byte headers) are read and written alike.
 /// </summary>
 public sealed class ArrayFiles : IDisposable
 {
@@ -18,9 +21,35 @@ public sealed class ArrayFiles : IDisposable
 
     public const byte NotComputed = ExportLayout.Missing;
 
+    /// <summary>The data of new files starts here (<see cref="DirectIo.Alignment"/>).</summary>
+    internal const int HeaderAlignment = DirectIo.Alignment;
+
+    /// <summary>Slices shorter than this go through the page cache whole: a direct write waits for the device.</summary>
+    private const int MinDirectBytes = 64 * 1024;
+
     private readonly Dictionary<string, Model> _models;
 
-    private sealed record Model(ModelArrays Layout, FileStream[] Observables, FileStream Status, long DataOffset, long StatusOffset);
+    /// <summary>Where direct writes copy their data; made on the first one.</summary>
+    private readonly Lazy<AlignedBuffer> _staging = new(() => new AlignedBuffer(4 << 20));
+
+    private sealed record Model(ModelArrays Layout, ArrayFile[] Observables, ArrayFile Status);
+
+    /// <summary>One .npy file: the handle every read and buffered write uses, the direct-I/O handle
+    /// where the file system allows it, and where the data starts.</summary>
+    private sealed class ArrayFile(FileStream file, long dataOffset) : IDisposable
+    {
+        public FileStream File { get; } = file;
+
+        public long DataOffset { get; } = dataOffset;
+
+        public SafeFileHandle? Direct { get; set; }
+
+        public void Dispose()
+        {
+            Direct?.Dispose();
+            File.Dispose();
+        }
+    }
 
     private ArrayFiles(Dictionary<string, Model> models) => _models = models;
 
@@ -44,7 +73,7 @@ public sealed class ArrayFiles : IDisposable
 
     private static void CreateFile(string path, string descr, ModelArrays model, int itemSize, byte fill)
     {
-        byte[] header = NpyFormat.Header(descr, model.Shape);
+        byte[] header = NpyFormat.Header(descr, model.Shape, HeaderAlignment);
         using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         file.Write(header);
         long length = header.Length + model.Evaluations * itemSize;
@@ -67,7 +96,7 @@ public sealed class ArrayFiles : IDisposable
     internal static ArrayFiles Open(string runDirectory, ArrayLayout layout, bool writable)
     {
         var models = new Dictionary<string, Model>();
-        var opened = new List<FileStream>();
+        var opened = new List<ArrayFile>();
         try
         {
             foreach (var model in layout.Models)
@@ -75,8 +104,15 @@ public sealed class ArrayFiles : IDisposable
                 var observables = model.Observables
                     .Select(o => OpenChecked(PathOf(runDirectory, model.Model, o), NpyFormat.Float64, model, sizeof(double), writable, opened)).ToArray();
                 var status = OpenChecked(PathOf(runDirectory, model.Model, ModelArrays.StatusName), NpyFormat.UInt8, model, 1, writable, opened);
-                models[model.Model] = new Model(model, observables, status,
-                    NpyFormat.Header(NpyFormat.Float64, model.Shape).Length, NpyFormat.Header(NpyFormat.UInt8, model.Shape).Length);
+                if (writable)
+                {
+                    foreach (var file in observables)
+                    {
+                        file.Direct = DirectIo.TryOpen(file.File.Name);
+                    }
+                }
+
+                models[model.Model] = new Model(model, observables, status);
             }
 
             return new ArrayFiles(models);
@@ -88,10 +124,8 @@ public sealed class ArrayFiles : IDisposable
         }
     }
 
-    private static FileStream OpenChecked(string path, string descr, ModelArrays model, int itemSize, bool writable, List<FileStream> opened)
+    private static ArrayFile OpenChecked(string path, string descr, ModelArrays model, int itemSize, bool writable, List<ArrayFile> opened)
     {
-        byte[] header = NpyFormat.Header(descr, model.Shape);
-        long length = header.Length + model.Evaluations * itemSize;
         FileStream file;
         try
         {
@@ -104,21 +138,43 @@ public sealed class ArrayFiles : IDisposable
             throw new RunDirectoryException($"array file '{path}' cannot be opened: {ex.Message.TrimEnd('.')}");
         }
 
-        opened.Add(file);
-        var found = new byte[header.Length];
-        int read = file.Length >= header.Length ? RandomAccess.Read(file.SafeFileHandle, found, 0) : 0;
-        if (read != header.Length || !found.AsSpan().SequenceEqual(header))
-        {
-            throw new RunDirectoryException($"array file '{path}' is damaged: its header is not the .npy header of {descr} {Shape(model)}");
-        }
+        var checkedFile = new ArrayFile(file, DataOffset(file, path, descr, model, itemSize));
+        opened.Add(checkedFile);
+        return checkedFile;
+    }
 
-        // Chunks that are not grid slices (adaptive rounds) are appended after the grid, so a file may be longer.
-        if (file.Length < length || (file.Length - header.Length) % itemSize != 0)
+    /// <summary>Where the data starts, after a header checked to be the layout's; the file checked not to be truncated.</summary>
+    private static long DataOffset(FileStream file, string path, string descr, ModelArrays model, int itemSize)
+    {
+        try
         {
-            throw new RunDirectoryException($"array file '{path}' is damaged: {file.Length} bytes, not {length} or more in whole items (truncated)");
-        }
+            // This version's header, or the 64-byte aligned one of versions before direct I/O.
+            byte[] header = new[] { HeaderAlignment, NpyFormat.DefaultAlignment }
+                .Select(alignment => NpyFormat.Header(descr, model.Shape, alignment))
+                .FirstOrDefault(expected => HasHeader(file, expected))
+                ?? throw new RunDirectoryException($"array file '{path}' is damaged: its header is not the .npy header of {descr} {Shape(model)}");
+            long length = header.Length + model.Evaluations * itemSize;
 
-        return file;
+            // Chunks that are not grid slices (adaptive rounds) are appended after the grid, so a file may be longer.
+            if (file.Length < length || (file.Length - header.Length) % itemSize != 0)
+            {
+                throw new RunDirectoryException($"array file '{path}' is damaged: {file.Length} bytes, not {length} or more in whole items (truncated)");
+            }
+
+            return header.Length;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static bool HasHeader(FileStream file, byte[] expected)
+    {
+        var found = new byte[expected.Length];
+        int read = file.Length >= expected.Length ? RandomAccess.Read(file.SafeFileHandle, found, 0) : 0;
+        return read == expected.Length && found.AsSpan().SequenceEqual(expected);
     }
 
     private static string Shape(ModelArrays model) => "(" + string.Join(", ", model.Shape) + ")";
@@ -127,27 +183,80 @@ public sealed class ArrayFiles : IDisposable
 
     /// <summary>Writes a chunk's slice: <paramref name="values"/> holds the model's observables one after
     /// another (observable-major), each over <paramref name="status"/>.Length evaluations from flat index
-    /// <paramref name="first"/>. The files written to join <paramref name="touched"/>, for <see cref="Flush"/>.</summary>
+    /// <paramref name="first"/>. The files written to join <paramref name="touched"/>, for <see cref="Flush"/>.
+    /// One caller at a time (the store's writer); reads and <see cref="Flush"/> may run beside it.</summary>
     internal void Write(string model, long first, ReadOnlySpan<double> values, ReadOnlySpan<byte> status, ISet<FileStream> touched)
     {
         var m = _models[model];
         int n = status.Length;
         for (int o = 0; o < m.Observables.Length; o++)
         {
-            WriteBack(m.Observables[o], MemoryMarshal.AsBytes(values.Slice(o * n, n)), m.DataOffset + first * sizeof(double), touched);
+            var file = m.Observables[o];
+            WriteSlice(file, MemoryMarshal.AsBytes(values.Slice(o * n, n)), file.DataOffset + first * sizeof(double));
+            touched.Add(file.File);
         }
 
-        WriteBack(m.Status, status, m.StatusOffset + first, touched);
+        WriteBack(m.Status.File, status, m.Status.DataOffset + first);
+        touched.Add(m.Status.File);
+    }
+
+    /// <summary>The slice's whole 4 KiB blocks go to the device directly; its unaligned ends (a block
+    /// each at most, shared with the neighbouring chunks' slices) through the page cache, which merges
+    /// them with what is already there.</summary>
+    private void WriteSlice(ArrayFile file, ReadOnlySpan<byte> data, long offset)
+    {
+        long end = offset + data.Length, alignedStart = DirectIo.AlignUp(offset), alignedEnd = DirectIo.AlignDown(end);
+        if (file.Direct is null || alignedEnd - alignedStart < MinDirectBytes)
+        {
+            WriteBack(file.File, data, offset);
+            return;
+        }
+
+        WriteBack(file.File, data[..(int)(alignedStart - offset)], offset);
+        WriteDirect(file, data[(int)(alignedStart - offset)..(int)(alignedEnd - offset)], alignedStart);
+        WriteBack(file.File, data[(int)(alignedEnd - offset)..], alignedEnd);
+    }
+
+    private void WriteDirect(ArrayFile file, ReadOnlySpan<byte> data, long offset)
+    {
+        lock (_staging)
+        {
+            var staging = _staging.Value.Span;
+            for (int done = 0; done < data.Length;)
+            {
+                int length = Math.Min(staging.Length, data.Length - done);
+                data.Slice(done, length).CopyTo(staging);
+                try
+                {
+                    RandomAccess.Write(file.Direct!, staging[..length], offset + done);
+                }
+                catch (IOException)
+                {
+                    // A file system that took the flag but refuses the write (EINVAL): this file goes
+                    // through the page cache from now on, this slice's rest included.
+                    file.Direct!.Dispose();
+                    file.Direct = null;
+                    WriteBack(file.File, data[done..], offset + done);
+                    return;
+                }
+
+                done += length;
+            }
+        }
     }
 
     /// <summary>A positional write whose write-back to disk starts at once: the fsync before the ledger
     /// commit then waits for little more than the last slices, instead of the whole batch's data
     /// (docs/BENCHMARKS.md, "The store").</summary>
-    private static void WriteBack(FileStream file, ReadOnlySpan<byte> data, long offset, ISet<FileStream> touched)
+    private static void WriteBack(FileStream file, ReadOnlySpan<byte> data, long offset)
     {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
         RandomAccess.Write(file.SafeFileHandle, data, offset);
-        touched.Add(file);
-        if (OperatingSystem.IsLinux() && !data.IsEmpty)
+        if (OperatingSystem.IsLinux())
         {
             // Written by hand: .NET has no API that starts write-back of a file range without waiting for it.
             _ = SyncFileRange(file.SafeFileHandle, offset, data.Length, SyncFileRangeWrite);
@@ -170,11 +279,17 @@ public sealed class ArrayFiles : IDisposable
         }
     }
 
-    internal void ReadObservable(string model, int observable, long first, Span<double> destination) =>
-        ReadExactly(_models[model].Observables[observable], MemoryMarshal.AsBytes(destination), _models[model].DataOffset + first * sizeof(double));
+    internal void ReadObservable(string model, int observable, long first, Span<double> destination)
+    {
+        var file = _models[model].Observables[observable];
+        ReadExactly(file.File, MemoryMarshal.AsBytes(destination), file.DataOffset + first * sizeof(double));
+    }
 
     internal void ReadStatus(string model, long first, Span<byte> destination) =>
-        ReadExactly(_models[model].Status, destination, _models[model].StatusOffset + first);
+        ReadExactly(_models[model].Status.File, destination, _models[model].Status.DataOffset + first);
+
+    /// <summary>Whether every observable file of <paramref name="model"/> takes direct writes (tests).</summary>
+    internal bool WritesDirect(string model) => _models[model].Observables.All(file => file.Direct is not null);
 
     private static void ReadExactly(FileStream file, Span<byte> destination, long offset)
     {

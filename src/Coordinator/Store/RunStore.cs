@@ -200,14 +200,13 @@ public sealed class RunStore : IResultStore, IDisposable
         return done;
     }
 
-    /// <summary>Writes each new chunk's slices into the array files (not durable, not committed). A result
-    /// is a duplicate, and dropped, if its chunk is committed, pending or earlier in <paramref name="results"/>.</summary>
-    public WrittenBatch Write(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending)
+    /// <summary>Places each new chunk's slices in the array files (nothing written, nothing committed). A
+    /// result is a duplicate, and dropped, if its chunk is committed, pending or earlier in <paramref name="results"/>.</summary>
+    public PlacedBatch Place(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending)
     {
         var arrays = Arrays();
         var duplicates = new bool[results.Count];
         var offsets = new long[results.Count];
-        var touched = new HashSet<FileStream>();
         var seen = new HashSet<long>();
         using var exists = Command("SELECT 1 FROM chunks WHERE chunk = $chunk AND status = 'done'", ("$chunk", 0L));
         for (int r = 0; r < results.Count; r++)
@@ -229,20 +228,38 @@ public sealed class RunStore : IResultStore, IDisposable
             }
 
             offsets[r] = layout.GridOffset(item.Chunk, item.Start, item.Count, result.Evaluations) ?? Append(model, layout, result.Evaluations);
-            arrays.Write(model, offsets[r],
+        }
+
+        return new PlacedBatch(results, duplicates, new Placement(offsets, modelName));
+    }
+
+    private sealed record Placement(long[] Offsets, Func<int, string> ModelName);
+
+    /// <summary>Writes the batch's new slices at their places and makes them durable (fsync of every file
+    /// written). Runs off the aggregator's thread, beside <see cref="Place"/>, <see cref="Commit"/> and readers
+    /// of this store: it touches the array files only, and no other batch writes the same slices.</summary>
+    public void MakeDurable(PlacedBatch batch)
+    {
+        var placement = (Placement)batch.Placement!;
+        var arrays = Arrays();
+        var touched = new HashSet<FileStream>();
+        for (int r = 0; r < batch.Results.Count; r++)
+        {
+            if (batch.Duplicates[r])
+            {
+                continue;
+            }
+
+            var result = batch.Results[r];
+            arrays.Write(placement.ModelName(result.Item.ModelIndex), placement.Offsets[r],
                 MemoryMarshal.Cast<byte, double>(result.Values.AsSpan(0, result.ValueBytes)), result.Status.AsSpan(0, result.Evaluations), touched);
         }
 
-        return new WrittenBatch(results, duplicates, new Placement(offsets, touched, modelName));
+        ArrayFiles.Flush(touched);
     }
 
-    private sealed record Placement(long[] Offsets, HashSet<FileStream> Files, Func<int, string> ModelName);
-
-    /// <summary>fsync of every file the batch wrote to; safe beside <see cref="Write"/> on another thread.</summary>
-    public void MakeDurable(WrittenBatch batch) => ArrayFiles.Flush(((Placement)batch.Placement!).Files);
-
     /// <summary>Commits the ledger rows of a durable batch in one transaction.</summary>
-    public void Commit(WrittenBatch batch)
+    public void Commit(PlacedBatch batch)
     {
         var placement = (Placement)batch.Placement!;
         using var transaction = _connection.BeginTransaction();
@@ -277,11 +294,11 @@ public sealed class RunStore : IResultStore, IDisposable
         transaction.Commit();
     }
 
-    /// <summary>Stores results: <see cref="Write"/>, <see cref="MakeDurable"/>, <see cref="Commit"/>. Returns, per
+    /// <summary>Stores results: <see cref="Place"/>, <see cref="MakeDurable"/>, <see cref="Commit"/>. Returns, per
     /// result, whether it was a duplicate (its chunk already stored), in which case it was dropped.</summary>
     public bool[] Store(IReadOnlyList<ChunkResult> results, Func<int, string> modelName)
     {
-        var batch = Write(results, modelName, new HashSet<long>());
+        var batch = Place(results, modelName, new HashSet<long>());
         MakeDurable(batch);
         Commit(batch);
         return batch.Duplicates;

@@ -77,10 +77,10 @@ public class MemoryStore(TimeSpan delayPerBatch) : IResultStore
 
     public IReadOnlyCollection<long> Stored => _stored;
 
-    public virtual WrittenBatch Write(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending)
+    public virtual PlacedBatch Place(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending)
     {
         var seen = new HashSet<long>();
-        return new WrittenBatch(results, results.Select(r => pending.Contains(r.Item.Chunk) || _stored.Contains(r.Item.Chunk) || !seen.Add(r.Item.Chunk)).ToArray());
+        return new PlacedBatch(results, results.Select(r => pending.Contains(r.Item.Chunk) || _stored.Contains(r.Item.Chunk) || !seen.Add(r.Item.Chunk)).ToArray());
     }
 
     /// <summary>Calls of <see cref="MakeDurable"/> begun.</summary>
@@ -89,13 +89,13 @@ public class MemoryStore(TimeSpan delayPerBatch) : IResultStore
     private int _durableCalls;
 
     /// <summary>The slow part, as an fsync is: on the aggregator's pool thread.</summary>
-    public void MakeDurable(WrittenBatch batch)
+    public void MakeDurable(PlacedBatch batch)
     {
         Interlocked.Increment(ref _durableCalls);
         Thread.Sleep(delayPerBatch);
     }
 
-    public void Commit(WrittenBatch batch)
+    public void Commit(PlacedBatch batch)
     {
         Batches++;
         MaxBatch = Math.Max(MaxBatch, batch.Results.Count);

@@ -112,11 +112,11 @@ public sealed class AggregatorActorTests : ActorTestKit, IDisposable
 
         public ManualResetEventSlim Open { get; } = new();
 
-        public override WrittenBatch Write(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending)
+        public override PlacedBatch Place(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending)
         {
             Entered.Set();
             Open.Wait(TimeSpan.FromSeconds(10));
-            return base.Write(results, modelName, pending);
+            return base.Place(results, modelName, pending);
         }
     }
 }

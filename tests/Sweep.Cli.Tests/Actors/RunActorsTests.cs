@@ -105,7 +105,7 @@ public class RunActorsTests : ActorTestKit
 
     private sealed class FailingStore() : MemoryStore(TimeSpan.Zero)
     {
-        public override WrittenBatch Write(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending) =>
+        public override PlacedBatch Place(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending) =>
             throw new IOException("disk full");
     }
 }
