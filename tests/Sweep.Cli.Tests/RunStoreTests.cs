@@ -71,7 +71,8 @@ public class RunStoreTests
             store.Store([Result(1, 10), Result(3, 30)], _ => "m");
         }
 
-        byte[] header = NpyFormat.Header(NpyFormat.Float64, [20]);
+        byte[] header = NpyFormat.Header(NpyFormat.Float64, [20], ArrayFiles.HeaderAlignment);
+        Assert.Equal(4096, header.Length); // the data starts page-aligned, for direct writes
         byte[] b = File.ReadAllBytes(ArrayFiles.PathOf(dir.Root, "m", "b"));
         Assert.Equal(header, b[..header.Length]);
         double[] values = MemoryMarshal.Cast<byte, double>(b.AsSpan(header.Length)).ToArray();
@@ -81,7 +82,7 @@ public class RunStoreTests
         Assert.All(values[..5].Concat(values[10..15]), v => Assert.Equal(0.0, v));
 
         byte[] status = File.ReadAllBytes(ArrayFiles.PathOf(dir.Root, "m", "status"));
-        int statusHeader = NpyFormat.Header(NpyFormat.UInt8, [20]).Length;
+        int statusHeader = NpyFormat.Header(NpyFormat.UInt8, [20], ArrayFiles.HeaderAlignment).Length;
         Assert.Equal(statusHeader + 20, status.Length);
         Assert.Equal(Enumerable.Repeat((byte)255, 5).Concat(Enumerable.Repeat((byte)2, 5)).Concat(Enumerable.Repeat((byte)255, 5))
             .Concat(Enumerable.Repeat((byte)4, 5)), status[statusHeader..]);
@@ -99,7 +100,7 @@ public class RunStoreTests
             store.Store([Result(5, 500, evaluations: 2, start: 3)], _ => "m");
         }
 
-        long header = NpyFormat.Header(NpyFormat.Float64, [20]).Length;
+        long header = NpyFormat.Header(NpyFormat.Float64, [20], ArrayFiles.HeaderAlignment).Length;
         Assert.Equal(header + (20 + 3 + 2) * sizeof(double), new FileInfo(ArrayFiles.PathOf(dir.Root, "m", "a")).Length);
         using (var store = RunStore.OpenExisting(path, writer: true))
         {

@@ -322,6 +322,9 @@ public sealed class RunStore : IResultStore, IDisposable
 
     private readonly Dictionary<string, long> _appendEnd = [];
 
+    /// <summary>Whether the model's observable slices go to the disk with direct I/O (<see cref="DirectIo"/>).</summary>
+    internal bool WritesDirect(string model) => Arrays().WritesDirect(model);
+
     private ArrayFiles Arrays() => _arrays ?? throw new InvalidOperationException("the run store's array files are not open (UseArrays)");
 
     /// <summary>Records a chunk that failed every attempt (unless it was stored meanwhile).</summary>
