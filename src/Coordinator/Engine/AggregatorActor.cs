@@ -126,11 +126,7 @@ public sealed class AggregatorActor : ReceiveActor
         _placed.Clear();
         _durable = Task.Run(() =>
         {
-            foreach (var batch in batches)
-            {
-                _store.MakeDurable(batch);
-            }
-
+            _store.MakeDurable(batches);
             return new BatchesDurable(batches);
         });
         _durable.PipeTo(Self, failure: e => new Status.Failure(e is AggregateException { InnerException: { } inner } ? inner : e));

@@ -24,9 +24,6 @@ public sealed class ArrayFiles : IDisposable
     /// <summary>The data of new files starts here (<see cref="DirectIo.Alignment"/>).</summary>
     internal const int HeaderAlignment = DirectIo.Alignment;
 
-    /// <summary>Slices shorter than this go through the page cache whole: a direct write waits for the device.</summary>
-    private const int MinDirectBytes = 64 * 1024;
-
     private readonly Dictionary<string, Model> _models;
 
     /// <summary>Where direct writes copy their data; made on the first one.</summary>
@@ -181,66 +178,116 @@ public sealed class ArrayFiles : IDisposable
 
     internal ModelArrays? Layout(string model) => _models.TryGetValue(model, out var m) ? m.Layout : null;
 
-    /// <summary>Writes a chunk's slice: <paramref name="values"/> holds the model's observables one after
-    /// another (observable-major), each over <paramref name="status"/>.Length evaluations from flat index
-    /// <paramref name="first"/>. The files written to join <paramref name="touched"/>, for <see cref="Flush"/>.
-    /// One caller at a time (the store's writer); reads and <see cref="Flush"/> may run beside it.</summary>
-    internal void Write(string model, long first, ReadOnlySpan<double> values, ReadOnlySpan<byte> status, ISet<FileStream> touched)
+    /// <summary>Writes chunks' slices (<see cref="Slice"/>), those that lie end to end in a file as one:
+    /// a batch of consecutive chunks costs a few large writes instead of one per chunk and observable.
+    /// The files written to join <paramref name="touched"/>, for <see cref="Flush"/>. One caller at a time (the store's writer); reads and <see cref="Flush"/> may run beside it.</summary>
+    internal void Write(IReadOnlyList<Slice> slices, ISet<FileStream> touched)
     {
-        var m = _models[model];
-        int n = status.Length;
-        for (int o = 0; o < m.Observables.Length; o++)
+        foreach (var group in slices.GroupBy(slice => slice.Model))
         {
-            var file = m.Observables[o];
-            WriteSlice(file, MemoryMarshal.AsBytes(values.Slice(o * n, n)), file.DataOffset + first * sizeof(double));
-            touched.Add(file.File);
-        }
+            var m = _models[group.Key];
+            for (int o = 0; o < m.Observables.Length; o++)
+            {
+                var file = m.Observables[o];
+                WriteRuns(file, group.Select(slice => new Piece(file.DataOffset + slice.First * sizeof(double),
+                    slice.Values, o * slice.Evaluations * sizeof(double), slice.Evaluations * sizeof(double))));
+                touched.Add(file.File);
+            }
 
-        WriteBack(m.Status.File, status, m.Status.DataOffset + first);
-        touched.Add(m.Status.File);
+            WriteRuns(m.Status, group.Select(slice => new Piece(m.Status.DataOffset + slice.First, slice.Status, 0, slice.Evaluations)));
+            touched.Add(m.Status.File);
+        }
     }
 
-    /// <summary>The slice's whole 4 KiB blocks go to the device directly; its unaligned ends (a block
-    /// each at most, shared with the neighbouring chunks' slices) through the page cache, which merges
-    /// them with what is already there.</summary>
-    private void WriteSlice(ArrayFile file, ReadOnlySpan<byte> data, long offset)
+    /// <summary>A chunk's result for <see cref="Write(IReadOnlyList{Slice}, ISet{FileStream})"/>: <see cref="Values"/> holds
+    /// the model's observables one after another, each over <see cref="Evaluations"/> evaluations from flat index <see cref="First"/>.</summary>
+    internal readonly record struct Slice(string Model, long First, byte[] Values, int Evaluations, byte[] Status);
+
+    /// <summary>Bytes of a result buffer bound for an offset of one file.</summary>
+    private readonly record struct Piece(long Offset, byte[] Source, int Start, int Length)
     {
-        long end = offset + data.Length, alignedStart = DirectIo.AlignUp(offset), alignedEnd = DirectIo.AlignDown(end);
-        if (file.Direct is null || alignedEnd - alignedStart < MinDirectBytes)
+        public long End => Offset + Length;
+    }
+
+    private void WriteRuns(ArrayFile file, IEnumerable<Piece> pieces)
+    {
+        var sorted = pieces.OrderBy(piece => piece.Offset).ToArray();
+        for (int first = 0, i = 1; i <= sorted.Length; i++)
         {
-            WriteBack(file.File, data, offset);
+            if (i == sorted.Length || sorted[i].Offset != sorted[i - 1].End)
+            {
+                WriteRun(file, sorted.AsSpan(first..i));
+                first = i;
+            }
+        }
+    }
+
+    /// <summary>A run of pieces end to end: its whole 4 KiB blocks go to the device directly; its unaligned
+    /// ends (a block each at most, shared with the neighbouring slices) through the page cache, which
+    /// merges them with what is already there.</summary>
+    private void WriteRun(ArrayFile file, ReadOnlySpan<Piece> run)
+    {
+        long start = run[0].Offset, end = run[^1].End;
+        long alignedStart = DirectIo.AlignUp(start), alignedEnd = DirectIo.AlignDown(end);
+        // Even one block goes directly: the fsync before the commit waits for the device either way.
+        if (file.Direct is null || alignedEnd <= alignedStart)
+        {
+            WriteBack(file.File, run, start, end);
             return;
         }
 
-        WriteBack(file.File, data[..(int)(alignedStart - offset)], offset);
-        WriteDirect(file, data[(int)(alignedStart - offset)..(int)(alignedEnd - offset)], alignedStart);
-        WriteBack(file.File, data[(int)(alignedEnd - offset)..], alignedEnd);
+        WriteBack(file.File, run, start, alignedStart);
+        WriteDirect(file, run, alignedStart, alignedEnd);
+        WriteBack(file.File, run, alignedEnd, end);
     }
 
-    private void WriteDirect(ArrayFile file, ReadOnlySpan<byte> data, long offset)
+    /// <summary>Bytes [<paramref name="from"/>, <paramref name="to"/>) of the run, through the page cache.</summary>
+    private static void WriteBack(FileStream file, ReadOnlySpan<Piece> run, long from, long to)
+    {
+        foreach (var piece in run)
+        {
+            long a = Math.Max(from, piece.Offset), b = Math.Min(to, piece.End);
+            if (a < b)
+            {
+                WriteBack(file, piece.Source.AsSpan(piece.Start + (int)(a - piece.Offset), (int)(b - a)), a);
+            }
+        }
+    }
+
+    /// <summary>Bytes [<paramref name="from"/>, <paramref name="to"/>) of the run, block-aligned, copied into
+    /// the staging buffer a few MiB at a time and written from it directly.</summary>
+    private void WriteDirect(ArrayFile file, ReadOnlySpan<Piece> run, long from, long to)
     {
         lock (_staging)
         {
             var staging = _staging.Value.Span;
-            for (int done = 0; done < data.Length;)
+            for (long offset = from; offset < to;)
             {
-                int length = Math.Min(staging.Length, data.Length - done);
-                data.Slice(done, length).CopyTo(staging);
+                int length = (int)Math.Min(staging.Length, to - offset);
+                foreach (var piece in run)
+                {
+                    long a = Math.Max(offset, piece.Offset), b = Math.Min(offset + length, piece.End);
+                    if (a < b)
+                    {
+                        piece.Source.AsSpan(piece.Start + (int)(a - piece.Offset), (int)(b - a)).CopyTo(staging[(int)(a - offset)..]);
+                    }
+                }
+
                 try
                 {
-                    RandomAccess.Write(file.Direct!, staging[..length], offset + done);
+                    RandomAccess.Write(file.Direct!, staging[..length], offset);
                 }
                 catch (IOException)
                 {
                     // A file system that took the flag but refuses the write (EINVAL): this file goes
-                    // through the page cache from now on, this slice's rest included.
+                    // through the page cache from now on, this run's rest included.
                     file.Direct!.Dispose();
                     file.Direct = null;
-                    WriteBack(file.File, data[done..], offset + done);
+                    WriteBack(file.File, run, offset, to);
                     return;
                 }
 
-                done += length;
+                offset += length;
             }
         }
     }

@@ -15,9 +15,10 @@ public interface IResultStore
     /// <paramref name="pending"/> (placed, not yet committed) or of an earlier result in the same list.</summary>
     PlacedBatch Place(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending);
 
-    /// <summary>Writes the batch's data and makes it durable. Runs on another thread, beside <see cref="Place"/>
-    /// and <see cref="Commit"/> of other batches; the result buffers stay the batch's until it is committed.</summary>
-    void MakeDurable(PlacedBatch batch);
+    /// <summary>Writes the batches' data and makes it durable (one fsync for them all). Runs on another thread,
+    /// beside <see cref="Place"/> and <see cref="Commit"/> of other batches; the result buffers stay the
+    /// batches' until they are committed.</summary>
+    void MakeDurable(IReadOnlyList<PlacedBatch> batches);
 
     /// <summary>Commits the ledger rows of a durable batch: from now on its chunks are stored.</summary>
     void Commit(PlacedBatch batch);

@@ -235,26 +235,27 @@ public sealed class RunStore : IResultStore, IDisposable
 
     private sealed record Placement(long[] Offsets, Func<int, string> ModelName);
 
-    /// <summary>Writes the batch's new slices at their places and makes them durable (fsync of every file
-    /// written). Runs off the aggregator's thread, beside <see cref="Place"/>, <see cref="Commit"/> and readers
+    /// <summary>Writes the batches' new slices at their places, those end to end as one, and makes them
+    /// durable (one fsync of every file written). Runs off the aggregator's thread, beside <see cref="Place"/>, <see cref="Commit"/> and readers
     /// of this store: it touches the array files only, and no other batch writes the same slices.</summary>
-    public void MakeDurable(PlacedBatch batch)
+    public void MakeDurable(IReadOnlyList<PlacedBatch> batches)
     {
-        var placement = (Placement)batch.Placement!;
-        var arrays = Arrays();
-        var touched = new HashSet<FileStream>();
-        for (int r = 0; r < batch.Results.Count; r++)
+        var slices = new List<ArrayFiles.Slice>();
+        foreach (var batch in batches)
         {
-            if (batch.Duplicates[r])
+            var placement = (Placement)batch.Placement!;
+            for (int r = 0; r < batch.Results.Count; r++)
             {
-                continue;
+                if (!batch.Duplicates[r])
+                {
+                    var result = batch.Results[r];
+                    slices.Add(new(placement.ModelName(result.Item.ModelIndex), placement.Offsets[r], result.Values, result.Evaluations, result.Status));
+                }
             }
-
-            var result = batch.Results[r];
-            arrays.Write(placement.ModelName(result.Item.ModelIndex), placement.Offsets[r],
-                MemoryMarshal.Cast<byte, double>(result.Values.AsSpan(0, result.ValueBytes)), result.Status.AsSpan(0, result.Evaluations), touched);
         }
 
+        var touched = new HashSet<FileStream>();
+        Arrays().Write(slices, touched);
         ArrayFiles.Flush(touched);
     }
 
@@ -299,7 +300,7 @@ public sealed class RunStore : IResultStore, IDisposable
     public bool[] Store(IReadOnlyList<ChunkResult> results, Func<int, string> modelName)
     {
         var batch = Place(results, modelName, new HashSet<long>());
-        MakeDurable(batch);
+        MakeDurable([batch]);
         Commit(batch);
         return batch.Duplicates;
     }
@@ -363,11 +364,12 @@ public sealed class RunStore : IResultStore, IDisposable
                 throw new RunDirectoryException($"'{path}' holds model '{row.Model}' with arrays unlike this run's");
             }
 
-            var values = new double[layout.Observables.Length * row.Evaluations];
+            var bytes = new byte[layout.Observables.Length * row.Evaluations * sizeof(double)];
+            var values = MemoryMarshal.Cast<byte, double>(bytes.AsSpan());
             var status = new byte[row.Evaluations];
             for (int o = 0; o < layout.Observables.Length; o++)
             {
-                source.Arrays().ReadObservable(row.Model, o, row.Offset, values.AsSpan(o * row.Evaluations, row.Evaluations));
+                source.Arrays().ReadObservable(row.Model, o, row.Offset, values.Slice(o * row.Evaluations, row.Evaluations));
             }
 
             source.Arrays().ReadStatus(row.Model, row.Offset, status);
@@ -382,11 +384,11 @@ public sealed class RunStore : IResultStore, IDisposable
                 }
 
                 arrays.ReadStatus(row.Model, row.Offset, myStatus);
-                differing += MemoryMarshal.AsBytes(mine.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(values.AsSpan())) && myStatus.AsSpan().SequenceEqual(status) ? 0 : 1;
+                differing += MemoryMarshal.AsBytes(mine.AsSpan()).SequenceEqual(bytes) && myStatus.AsSpan().SequenceEqual(status) ? 0 : 1;
                 continue;
             }
 
-            arrays.Write(row.Model, row.Offset, values, status, touched);
+            arrays.Write([new ArrayFiles.Slice(row.Model, row.Offset, bytes, row.Evaluations, status)], touched);
             copied.Add(row.Chunk);
         }
 

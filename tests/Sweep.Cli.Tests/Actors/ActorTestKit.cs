@@ -89,10 +89,10 @@ public class MemoryStore(TimeSpan delayPerBatch) : IResultStore
     private int _durableCalls;
 
     /// <summary>The slow part, as an fsync is: on the aggregator's pool thread.</summary>
-    public void MakeDurable(PlacedBatch batch)
+    public void MakeDurable(IReadOnlyList<PlacedBatch> batches)
     {
         Interlocked.Increment(ref _durableCalls);
-        Thread.Sleep(delayPerBatch);
+        Thread.Sleep(delayPerBatch * batches.Count);
     }
 
     public void Commit(PlacedBatch batch)
