@@ -208,13 +208,12 @@ public sealed class RunStore : IResultStore, IDisposable
         var duplicates = new bool[results.Count];
         var offsets = new long[results.Count];
         var seen = new HashSet<long>();
-        using var exists = Command("SELECT 1 FROM chunks WHERE chunk = $chunk AND status = 'done'", ("$chunk", 0L));
+        var committed = Committed();
         for (int r = 0; r < results.Count; r++)
         {
             var result = results[r];
             var item = result.Item;
-            exists.Parameters["$chunk"].Value = item.Chunk;
-            if (pending.Contains(item.Chunk) || !seen.Add(item.Chunk) || exists.ExecuteScalar() is not null)
+            if (pending.Contains(item.Chunk) || !seen.Add(item.Chunk) || committed.Contains(item.Chunk))
             {
                 duplicates[r] = true;
                 continue;
@@ -234,6 +233,26 @@ public sealed class RunStore : IResultStore, IDisposable
     }
 
     private sealed record Placement(long[] Offsets, Func<int, string> ModelName);
+
+    /// <summary>The chunks whose ledger rows say they are stored, read once and then kept by <see cref="Commit"/>:
+    /// a lookup per result was a SQLite query on the aggregator's thread (its per-chunk cost, docs/BENCHMARKS.md).</summary>
+    private HashSet<long> Committed()
+    {
+        if (_committed is null)
+        {
+            _committed = [];
+            using var command = Command("SELECT chunk FROM chunks WHERE status = 'done'");
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                _committed.Add(reader.GetInt64(0));
+            }
+        }
+
+        return _committed;
+    }
+
+    private HashSet<long>? _committed;
 
     /// <summary>Writes the batches' new slices at their places, those end to end as one, and makes them
     /// durable (one fsync of every file written). Runs off the aggregator's thread, beside <see cref="Place"/>, <see cref="Commit"/> and readers
@@ -293,6 +312,13 @@ public sealed class RunStore : IResultStore, IDisposable
         }
 
         transaction.Commit();
+        for (int r = 0; r < batch.Results.Count; r++)
+        {
+            if (!batch.Duplicates[r])
+            {
+                _committed?.Add(batch.Results[r].Item.Chunk);
+            }
+        }
     }
 
     /// <summary>Stores results: <see cref="Place"/>, <see cref="MakeDurable"/>, <see cref="Commit"/>. Returns, per
@@ -414,6 +440,7 @@ public sealed class RunStore : IResultStore, IDisposable
                     WHERE status = 'done' AND chunk IN (SELECT chunk FROM merged)
                 """);
             transaction.Commit();
+            _committed = null; // read again when next needed
             return new MergeCounts(added, present, differing);
         }
         finally
