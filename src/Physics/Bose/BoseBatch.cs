@@ -178,10 +178,9 @@ public static class BoseBatch
         var small = Vector512.LessThan(x, Vector512.Create(BoseIntegrals.RegimeSwitch));
         // Lane masks as bits: a mask compared as doubles is NaN in its set lanes, and NaN equals nothing.
         ulong smallLanes = small.ExtractMostSignificantBits();
-        // The logarithm inlined (VectorLog) and the exp call first (.NET's vector exp is a call, and every
-        // vector register is caller-saved): then only x and ln x live across it, not the polynomials.
-        var lnX = smallLanes != 0 ? VectorLog.Log(x) : default;
-        var z = smallLanes != 0xFF ? Vector512.Exp(-x) : default; // some lane at or above the switch
+        // ln x and e^{−x} inlined (Elementary: no call, around which every vector register would be spilled).
+        var lnX = smallLanes != 0 ? Elementary.Log(x) : default;
+        var z = smallLanes != 0xFF ? Elementary.Exp(-x) : default; // some lane at or above the switch
         Vector512<double> sa = default, sb = default, sc = default, la = default, lb = default, lc = default;
         if (smallLanes != 0)
         {
@@ -245,10 +244,9 @@ public static class BoseBatch
         var small = Vector256.LessThan(x, Vector256.Create(BoseIntegrals.RegimeSwitch));
         // Lane masks as bits: a mask compared as doubles is NaN in its set lanes, and NaN equals nothing.
         uint smallLanes = small.ExtractMostSignificantBits();
-        // The logarithm inlined (VectorLog) and the exp call first (.NET's vector exp is a call, and every
-        // vector register is caller-saved): then only x and ln x live across it, not the polynomials.
-        var lnX = smallLanes != 0 ? VectorLog.Log(x) : default;
-        var z = smallLanes != 0xF ? Vector256.Exp(-x) : default; // some lane at or above the switch
+        // ln x and e^{−x} inlined (Elementary: no call, around which every vector register would be spilled).
+        var lnX = smallLanes != 0 ? Elementary.Log(x) : default;
+        var z = smallLanes != 0xF ? Elementary.Exp(-x) : default; // some lane at or above the switch
         Vector256<double> sa = default, sb = default, sc = default, la = default, lb = default, lc = default;
         if (smallLanes != 0)
         {
@@ -366,7 +364,7 @@ public static class BoseBatch
 
         if (smallLanes != 0xFF) // some lane at or above the switch
         {
-            z = Vector512.Exp(-x);
+            z = Elementary.Exp(-x);
             var large = Vector512.GreaterThanOrEqual(x, Vector512.Create(BoseIntegrals.RegimeSwitch)); // NaN lanes: neither
             int terms = SeriesTerms(Min(Vector512.ConditionalSelect(large, x, PositiveInfinity512)));
             Horner(set.Series, MaxSeriesTerms, terms, z, true, out la, out lb, out lc, out ld);
@@ -403,7 +401,7 @@ public static class BoseBatch
 
         if (smallLanes != 0xF) // some lane at or above the switch
         {
-            z = Vector256.Exp(-x);
+            z = Elementary.Exp(-x);
             var large = Vector256.GreaterThanOrEqual(x, Vector256.Create(BoseIntegrals.RegimeSwitch)); // NaN lanes: neither
             int terms = SeriesTerms(Min(Vector256.ConditionalSelect(large, x, Vector256.Create(double.PositiveInfinity))));
             Horner(set.Series, MaxSeriesTerms, terms, z, true, out la, out lb, out lc, out ld);
@@ -442,6 +440,7 @@ public static class BoseBatch
 
     /// <summary>Terms of the series for the hardest (smallest) lane at or above the switch, <paramref name="min"/>
     /// (+∞ when no lane is; NaN lanes are neither below nor at or above it, so they take no part).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SeriesTerms(double min) =>
         double.IsFinite(min) ? Math.Min(MaxSeriesTerms, (int)(SeriesTermScale / min) + 1) : 1;
 

@@ -38,6 +38,11 @@ public static class LinearResponseBatch
     private const double Below = MagnonJunctionModel.MaxMagnonFraction * (1 - DensityMargin) * (MagnonJunctionModel.MaxMagnonFraction * (1 - DensityMargin));
     private const double Above = MagnonJunctionModel.MaxMagnonFraction * (1 + DensityMargin) * (MagnonJunctionModel.MaxMagnonFraction * (1 + DensityMargin));
 
+    // BoseBatch's tables initialised before the blocks are compiled: a block compiled earlier (AggressiveOptimization
+    // compiles at the first call) checks the class at every use of a table, and such a check is a call, around
+    // which every vector register is spilled.
+    static LinearResponseBatch() => RuntimeHelpers.RunClassConstructor(typeof(BoseBatch).TypeHandle);
+
     /// <summary>Evaluates <paramref name="count"/> points into the non-null <paramref name="outputs"/> (indexed
     /// as <see cref="Observables"/>; null: not computed) on the widest path (<paramref name="width"/> 0) or a
     /// chosen one (512, 256). <paramref name="status"/> holds the range check's verdicts on entry; points

@@ -3,8 +3,9 @@ using Sweep.Physics.Bose;
 
 namespace Sweep.Physics.Tests;
 
-/// <summary>The inlined vector logarithm of the Bose blocks against <see cref="Math.Log(double)"/>, on both vector widths.</summary>
-public class VectorLogTests
+/// <summary>The inlined vector logarithm and exponential of the Bose blocks against <see cref="Math.Log(double)"/> and
+/// <see cref="Math.Exp(double)"/>, on both vector widths.</summary>
+public class ElementaryTests
 {
     /// <summary>Random doubles over every binade of positive normal and subnormal numbers, values around 1 and around
     /// the reduction's split at √2/2 and √2, powers of two and the extremes.</summary>
@@ -37,9 +38,9 @@ public class VectorLogTests
         double worst = 0;
         for (int i = 0; i + 8 <= x.Length; i += 8)
         {
-            var wide = Vector512.IsHardwareAccelerated ? VectorLog.Log(Vector512.Create(x.AsSpan(i))) : default;
-            var narrow = VectorLog.Log(Vector256.Create(x.AsSpan(i)));
-            var narrowUpper = VectorLog.Log(Vector256.Create(x.AsSpan(i + 4)));
+            var wide = Vector512.IsHardwareAccelerated ? Elementary.Log(Vector512.Create(x.AsSpan(i))) : default;
+            var narrow = Elementary.Log(Vector256.Create(x.AsSpan(i)));
+            var narrowUpper = Elementary.Log(Vector256.Create(x.AsSpan(i + 4)));
             for (int k = 0; k < 8; k++)
             {
                 double expected = Math.Log(x[i + k]);
@@ -55,5 +56,42 @@ public class VectorLogTests
         }
 
         Assert.True(worst > 0, "some rounding differs from Math.Log's: the comparison ran");
+    }
+
+    [Fact]
+    public void Exp_is_within_1_ulp_of_Math_Exp_on_both_widths_down_to_its_underflow()
+    {
+        var random = new Random(1828);
+        var a = new List<double> { 0.0, -0.0, -1e-300, -1e-17, -Math.Log(2) / 2, -Math.Log(2), -1.5, -50, -700, -708.3, -708.4, -709,
+            -744.4, -745.1, -745.2, -746, -800, -1e10, double.NegativeInfinity, 1.0, 700, 709 };
+        for (int i = 0; i < 40000; i++)
+        {
+            a.Add(-800 * random.NextDouble());
+            a.Add(-2 * random.NextDouble());
+        }
+
+        while (a.Count % 8 != 0)
+        {
+            a.Add(-1.0);
+        }
+
+        double[] x = [.. a];
+        for (int i = 0; i < x.Length; i += 8)
+        {
+            var wide = Vector512.IsHardwareAccelerated ? Elementary.Exp(Vector512.Create(x.AsSpan(i))) : default;
+            var narrow = Elementary.Exp(Vector256.Create(x.AsSpan(i)));
+            var narrowUpper = Elementary.Exp(Vector256.Create(x.AsSpan(i + 4)));
+            for (int k = 0; k < 8; k++)
+            {
+                double expected = Math.Exp(x[i + k]);
+                double actual = k < 4 ? narrow[k] : narrowUpper[k - 4];
+                double ulp = Math.BitIncrement(expected) - expected; // 2^−1074 among the subnormals
+                Assert.True(Math.Abs(actual - expected) <= ulp, $"256 bits: exp {x[i + k]:R} = {expected:R}, got {actual:R}");
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    Assert.Equal(actual, wide[k]);
+                }
+            }
+        }
     }
 }
