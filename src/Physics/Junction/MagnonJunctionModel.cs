@@ -215,14 +215,17 @@ public sealed class MagnonJunctionModel : Model
             return false;
         }
 
-        var outputs = new double[]?[LinearResponseBatch.Observables];
         foreach (int observable in observables)
         {
             if (observable > LastLinear)
             {
                 return false;
             }
+        }
 
+        var outputs = new double[]?[LinearResponseBatch.Observables];
+        foreach (int observable in observables)
+        {
             outputs[observable] = results.Columns[observable];
         }
 
