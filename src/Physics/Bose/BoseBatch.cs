@@ -32,10 +32,9 @@ public static class BoseBatch
     /// singular terms complete them below the switch.</summary>
     private sealed record OrderSet(double[] SmallX, double[] Series, bool HalfInteger);
 
-    // Orders 1, 2, 3, 3/2 (the last only when asked for).
-    private static readonly OrderSet IntegerOrderSet = new(
-        Columns(BoseExpansionTables.SmallX, [One, Two, Three, ThreeHalves], BoseExpansionTables.SevenHalvesSmallX),
-        InversePowers([1, 2, 3, 1.5]), HalfInteger: false);
+    // Orders 1, 2, 3, 3/2 (the last only when asked for). Below the switch their expansions are summed from
+    // IntegerTails and IntegerHeads (in y = x², IntegerExpansion), so only the series table is used.
+    private static readonly OrderSet IntegerOrderSet = new([], InversePowers([1, 2, 3, 1.5]), HalfInteger: false);
 
     // Orders 1/2, 3/2, 5/2, 7/2 (the last from its own table, as the scalar kernel's F_{7/2}).
     private static readonly OrderSet HalfOrders = new(
