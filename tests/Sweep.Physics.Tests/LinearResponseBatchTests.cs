@@ -76,6 +76,20 @@ public class LinearResponseBatchTests
     }
 
     [Fact]
+    public void The_kernel_s_outputs_are_the_model_s_first_observables_in_its_order()
+    {
+        (string Name, int Output)[] order =
+        [
+            ("A", LinearResponseBatch.A), ("L11", LinearResponseBatch.L11), ("L12", LinearResponseBatch.L12), ("L21", LinearResponseBatch.L21),
+            ("L22", LinearResponseBatch.L22), ("K", LinearResponseBatch.K), ("l11", LinearResponseBatch.ReducedL11),
+            ("l12", LinearResponseBatch.ReducedL12), ("l22", LinearResponseBatch.ReducedL22), ("k", LinearResponseBatch.ReducedK),
+            ("seebeck", LinearResponseBatch.Seebeck), ("lorenz", LinearResponseBatch.Lorenz), ("ZT", LinearResponseBatch.ZT),
+        ];
+        Assert.Equal(LinearResponseBatch.Observables, order.Length);
+        Assert.All(order, o => Assert.Equal(Model.ObservableIndex(o.Name), o.Output));
+    }
+
+    [Fact]
     public void Unasked_outputs_are_not_written()
     {
         var batch = Points(64);
