@@ -53,7 +53,8 @@ public static class BoseBatch
         Run(IntegerOrderSet, x, scale, g1, g2, g3, [], width);
 
     /// <summary>Also G_{3/2} (F_{3/2} = scale · G_{3/2}, the magnon density's integral, PHYSICS.md §1):
-    /// one more polynomial in the same pass, and a square root below the switch.</summary>
+    /// one more polynomial per block (<see cref="ThreeHalvesOrder(Vector512{double}, Vector512{double})"/>), and a
+    /// square root below the switch.</summary>
     public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3,
         Span<double> g15) => Evaluate(x, scale, g1, g2, g3, g15, PreferredWidth);
 
