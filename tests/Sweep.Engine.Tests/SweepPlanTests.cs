@@ -155,6 +155,43 @@ public class SweepPlanTests
     }
 
     [Fact]
+    public void An_evaluator_reused_over_chunks_and_tiles_keeps_the_constants_it_wrote_once()
+    {
+        // Chunks of 3000 points in tiles of 2048: the constants (J_T, S, J, N_r and the bias defaults) are written into
+        // the evaluator's columns once, the swept h and T every tile; every chunk must equal a fresh fill.
+        var plan = Plan("""
+            name: reuse
+            models: [magnon-junction]
+            axes:
+              h: {log: [1.0e-6, 30], n: 30}
+              T: {lin: [0.5, 2], n: 400}
+            constants: {J_T: 0.1, S: 2, J: 0.7}
+            observables: [l11, K]
+            chunk: 3000
+            """);
+        var junction = plan.Models[0];
+        var evaluator = new ChunkEvaluator(plan);
+        Assert.Equal(4, junction.ChunkCount);
+        for (long chunk = junction.ChunkCount - 1; chunk >= 0; chunk--)
+        {
+            var (start, count) = junction.ChunkRange(chunk);
+            var result = evaluator.Evaluate(new WorkItem("r", plan.SpecHash, chunk, 0, start, count, 1), "w");
+            var columns = junction.Model.Parameters.Select(_ => new double[count]).ToArray();
+            junction.FillParameters(start, count, columns);
+            var expected = junction.Model.CreateResults(count);
+            junction.Model.Evaluate(new PointBatch(columns, count), expected, junction.ObservableIndices);
+            for (int o = 0; o < junction.ObservableIndices.Length; o++)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    Assert.Equal((byte)expected.Status[i], result.Status[i]);
+                    Assert.Equal(expected.Columns[junction.ObservableIndices[o]][i], result.Observable(o)[i], 1e-14 * Math.Abs(result.Observable(o)[i]));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Injected_faults_fail_chosen_attempts()
     {
         var fault = FaultInjection.Parse("3,5@2");

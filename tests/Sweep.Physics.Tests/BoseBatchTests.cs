@@ -134,38 +134,6 @@ public class BoseBatchTests
     }
 
     [Theory]
-    [InlineData(1e-12, 1.5)]
-    [InlineData(1e-300, 1e-12)]
-    public void Vector_log_is_within_two_ulp_of_Math_Log(double low, double high)
-    {
-        var random = new Random(7);
-        for (int i = 0; i < 20000; i++)
-        {
-            double x = Math.Exp(random.NextDouble() * (Math.Log(high) - Math.Log(low)) + Math.Log(low));
-            UlpNear(Math.Log(x), Vector256.Log(Vector256.Create(x))[0], $"log({x:R})", 2);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                UlpNear(Math.Log(x), Vector512.Log(Vector512.Create(x))[0], $"log({x:R}) 512", 2);
-            }
-        }
-    }
-
-    [Fact]
-    public void Vector_exp_is_within_two_ulp_of_Math_Exp_on_the_series_range()
-    {
-        var random = new Random(8);
-        for (int i = 0; i < 20000; i++)
-        {
-            double x = BoseIntegrals.RegimeSwitch + random.NextDouble() * (708 - BoseIntegrals.RegimeSwitch);
-            UlpNear(Math.Exp(-x), Vector256.Exp(Vector256.Create(-x))[0], $"exp(−{x:R})", 2);
-            if (Vector512.IsHardwareAccelerated)
-            {
-                UlpNear(Math.Exp(-x), Vector512.Exp(Vector512.Create(-x))[0], $"exp(−{x:R}) 512", 2);
-            }
-        }
-    }
-
-    [Theory]
     [MemberData(nameof(Widths))]
     public void Half_orders_match_mpmath_on_the_dense_grid_and_the_scalar_kernel_to_a_few_ulp(int width)
     {

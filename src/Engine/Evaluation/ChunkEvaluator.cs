@@ -49,7 +49,7 @@ public sealed class ChunkEvaluator(SweepPlan plan)
             }
             else
             {
-                modelPlan.FillParameters(item.Start + first, count, columns);
+                modelPlan.FillParameters(item.Start + first, count, columns, constants: false); // filled with the scratch
             }
 
             model.Evaluate(new PointBatch(columns, count, modelPlan.InnerGrid, modelPlan.InnerScale, modelPlan.ConstantColumns),
@@ -73,6 +73,7 @@ public sealed class ChunkEvaluator(SweepPlan plan)
         {
             int tile = Math.Clamp(TileEvaluations / modelPlan.InnerLength, 1, modelPlan.ChunkSize * modelPlan.RowsPerPoint);
             var columns = modelPlan.Model.Parameters.Select(_ => new double[tile]).ToArray();
+            modelPlan.FillConstants(tile, columns); // once: tiles overwrite only the swept columns (measured: refilling them was 5 % of a run)
             scratch = (columns, modelPlan.Model.CreateResults(tile * modelPlan.InnerLength), tile);
             _scratch[modelPlan.Index] = scratch;
         }

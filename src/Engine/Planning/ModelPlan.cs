@@ -149,9 +149,8 @@ public sealed class ModelPlan
         return (start, (int)Math.Min(ChunkSize, OuterCount - start));
     }
 
-    /// <summary>Writes the parameter values of outer points [start, start + count) into
-    /// <paramref name="columns"/>[parameter][0 … count).</summary>
-    public void FillParameters(long start, int count, double[][] columns)
+    /// <summary>Writes the spec's constants into <paramref name="columns"/>[parameter][0 … count).</summary>
+    public void FillConstants(int count, double[][] columns)
     {
         for (int p = 0; p < _axisOf.Length; p++)
         {
@@ -159,6 +158,17 @@ public sealed class ModelPlan
             {
                 Array.Fill(columns[p], _constant[p], 0, count);
             }
+        }
+    }
+
+    /// <summary>Writes the parameter values of outer points [start, start + count) into
+    /// <paramref name="columns"/>[parameter][0 … count). With <paramref name="constants"/> false the spec's
+    /// constants are taken to be there already (<see cref="FillConstants"/>, once per reused set of columns).</summary>
+    public void FillParameters(long start, int count, double[][] columns, bool constants = true)
+    {
+        if (constants)
+        {
+            FillConstants(count, columns);
         }
 
         if (Axes.Length == 0)

@@ -32,10 +32,9 @@ public static class BoseBatch
     /// singular terms complete them below the switch.</summary>
     private sealed record OrderSet(double[] SmallX, double[] Series, bool HalfInteger);
 
-    // Orders 1, 2, 3, 3/2 (the last only when asked for).
-    private static readonly OrderSet IntegerOrders = new(
-        Columns(BoseExpansionTables.SmallX, [One, Two, Three, ThreeHalves], BoseExpansionTables.SevenHalvesSmallX),
-        InversePowers([1, 2, 3, 1.5]), HalfInteger: false);
+    // Orders 1, 2, 3, 3/2 (the last only when asked for). Below the switch their expansions are summed from
+    // IntegerTails and IntegerHeads (in y = x², IntegerExpansion), so only the series table is used.
+    private static readonly OrderSet IntegerOrderSet = new([], InversePowers([1, 2, 3, 1.5]), HalfInteger: false);
 
     // Orders 1/2, 3/2, 5/2, 7/2 (the last from its own table, as the scalar kernel's F_{7/2}).
     private static readonly OrderSet HalfOrders = new(
@@ -51,16 +50,17 @@ public static class BoseBatch
 
     /// <summary>The same on a chosen path (512 or 256 bits), so tests can force the narrower one.</summary>
     public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3, int width) =>
-        Run(IntegerOrders, x, scale, g1, g2, g3, [], width);
+        Run(IntegerOrderSet, x, scale, g1, g2, g3, [], width);
 
     /// <summary>Also G_{3/2} (F_{3/2} = scale · G_{3/2}, the magnon density's integral, PHYSICS.md §1):
-    /// one more polynomial in the same pass, and a square root below the switch.</summary>
+    /// one more polynomial per block (<see cref="ThreeHalvesOrder(Vector512{double}, Vector512{double})"/>), and a
+    /// square root below the switch.</summary>
     public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3,
         Span<double> g15) => Evaluate(x, scale, g1, g2, g3, g15, PreferredWidth);
 
     /// <summary>Scale, G_1, G_2, G_3 and G_{3/2} on a chosen path; an empty <paramref name="g15"/> skips G_{3/2}.</summary>
     public static void Evaluate(ReadOnlySpan<double> x, Span<double> scale, Span<double> g1, Span<double> g2, Span<double> g3,
-        Span<double> g15, int width) => Run(IntegerOrders, x, scale, g1, g2, g3, g15, width);
+        Span<double> g15, int width) => Run(IntegerOrderSet, x, scale, g1, g2, g3, g15, width);
 
     /// <summary>Scale and G_{1/2}, G_{3/2}, G_{5/2}, G_{7/2} (the N/F interface's integrals, PHYSICS.md §3).</summary>
     public static void EvaluateHalfOrders(ReadOnlySpan<double> x, Span<double> scale, Span<double> g05, Span<double> g15,
@@ -126,21 +126,224 @@ public static class BoseBatch
     private static void Block(OrderSet set, int width, ReadOnlySpan<double> x, Span<double> scale, Span<double> a, Span<double> b,
         Span<double> c, Span<double> d)
     {
+        if (set.HalfInteger)
+        {
+            if (width == 512)
+            {
+                Block512(set, x, scale, a, b, c, d);
+            }
+            else
+            {
+                Block256(set, x, scale, a, b, c, d);
+            }
+
+            return;
+        }
+
         if (width == 512)
         {
-            Block512(set, x, scale, a, b, c, d);
+            var x512 = Vector512.Create(x);
+            IntegerOrders(x512, out var s, out var g1, out var g2, out var g3);
+            s.CopyTo(scale);
+            g1.CopyTo(a);
+            g2.CopyTo(b);
+            g3.CopyTo(c);
+            if (!d.IsEmpty)
+            {
+                ThreeHalvesOrder(x512, s).CopyTo(d);
+            }
         }
         else
         {
-            Block256(set, x, scale, a, b, c, d);
+            var x256 = Vector256.Create(x);
+            IntegerOrders(x256, out var s, out var g1, out var g2, out var g3);
+            s.CopyTo(scale);
+            g1.CopyTo(a);
+            g2.CopyTo(b);
+            g3.CopyTo(c);
+            if (!d.IsEmpty)
+            {
+                ThreeHalvesOrder(x256, s).CopyTo(d);
+            }
         }
     }
 
+    /// <summary>Scale and G_1, G_2, G_3 of one block of x (F_d = scale · G_d), in registers: the batch's
+    /// algorithm for one Vector512, inlined into its callers (the span path above and the junction's fused
+    /// kernel), so both compute the same numbers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void IntegerOrders(Vector512<double> x, out Vector512<double> scale, out Vector512<double> g1,
+        out Vector512<double> g2, out Vector512<double> g3)
+    {
+        var small = Vector512.LessThan(x, Vector512.Create(BoseIntegrals.RegimeSwitch));
+        // Lane masks as bits: a mask compared as doubles is NaN in its set lanes, and NaN equals nothing.
+        ulong smallLanes = small.ExtractMostSignificantBits();
+        // ln x and e^{−x} inlined (Elementary: no call, around which every vector register would be spilled).
+        var lnX = smallLanes != 0 ? Elementary.Log(x) : default;
+        var z = smallLanes != 0xFF ? Elementary.Exp(-x) : default; // some lane at or above the switch
+        Vector512<double> sa = default, sb = default, sc = default, la = default, lb = default, lc = default;
+        if (smallLanes != 0)
+        {
+            IntegerExpansion(ExpansionTerms(Max(Vector512.ConditionalSelect(small, x, default))), x, out sa, out sb, out sc);
+            // −ln x, (−x)(−ln x), (x²/2)(−ln x)
+            sa -= lnX;
+            sb = Vector512.FusedMultiplyAdd(x, lnX, sb);
+            sc = Vector512.FusedMultiplyAdd(-0.5 * x * x, lnX, sc);
+        }
+
+        if (smallLanes != 0xFF)
+        {
+            Horner(IntegerOrderSet.Series, MaxSeriesTerms, SeriesTerms(LargeMin(x)), z, false, out la, out lb, out lc, out _);
+        }
+
+        scale = Vector512.ConditionalSelect(small, Vector512<double>.One, z);
+        g1 = Vector512.ConditionalSelect(small, sa, la);
+        g2 = Vector512.ConditionalSelect(small, sb, lb);
+        g3 = Vector512.ConditionalSelect(small, sc, lc);
+    }
+
+    /// <summary>G_{3/2} of one block (F_{3/2} = scale · G_{3/2}, the magnon density's integral, PHYSICS.md §1),
+    /// given the <paramref name="scale"/> of <see cref="IntegerOrders(Vector512{double}, out Vector512{double}, out Vector512{double}, out Vector512{double}, out Vector512{double})"/>
+    /// (z above the switch): a pass of its own, so callers that can decide a density without it skip it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> ThreeHalvesOrder(Vector512<double> x, Vector512<double> scale)
+    {
+        var small = Vector512.LessThan(x, Vector512.Create(BoseIntegrals.RegimeSwitch));
+        ulong smallLanes = small.ExtractMostSignificantBits();
+        Vector512<double> below = default, above = default;
+        if (smallLanes != 0)
+        {
+            // ζ(3/2) − 2√(πx) + …: the polynomial's even and odd halves in y = x², then Γ(−1/2) x^{1/2} = −2√π x^{1/2}
+            ref double t = ref MemoryMarshal.GetArrayDataReference(IntegerTails);
+            int j = (ExpansionTerms(Max(Vector512.ConditionalSelect(small, x, default))) + 1) / 2 - 1;
+            var y = x * x;
+            var even = Vector512.Create(Unsafe.Add(ref t, 3 * TailLength + j));
+            var odd = Vector512.Create(Unsafe.Add(ref t, 4 * TailLength + j));
+            for (j--; j >= 0; j--)
+            {
+                even = Vector512.FusedMultiplyAdd(even, y, Vector512.Create(Unsafe.Add(ref t, 3 * TailLength + j)));
+                odd = Vector512.FusedMultiplyAdd(odd, y, Vector512.Create(Unsafe.Add(ref t, 4 * TailLength + j)));
+            }
+
+            below = Vector512.FusedMultiplyAdd(Vector512.Create(-2 * SqrtPi), Vector512.Sqrt(x), Vector512.FusedMultiplyAdd(odd, x, even));
+        }
+
+        if (smallLanes != 0xFF)
+        {
+            above = SeriesChain(ThreeHalvesColumn, SeriesTerms(LargeMin(x)), scale);
+        }
+
+        return Vector512.ConditionalSelect(small, below, above);
+    }
+
+    // IntegerOrders on 256-bit vectors (written out twice for the reason Block256 gives).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void IntegerOrders(Vector256<double> x, out Vector256<double> scale, out Vector256<double> g1,
+        out Vector256<double> g2, out Vector256<double> g3)
+    {
+        var small = Vector256.LessThan(x, Vector256.Create(BoseIntegrals.RegimeSwitch));
+        // Lane masks as bits: a mask compared as doubles is NaN in its set lanes, and NaN equals nothing.
+        uint smallLanes = small.ExtractMostSignificantBits();
+        // ln x and e^{−x} inlined (Elementary: no call, around which every vector register would be spilled).
+        var lnX = smallLanes != 0 ? Elementary.Log(x) : default;
+        var z = smallLanes != 0xF ? Elementary.Exp(-x) : default; // some lane at or above the switch
+        Vector256<double> sa = default, sb = default, sc = default, la = default, lb = default, lc = default;
+        if (smallLanes != 0)
+        {
+            IntegerExpansion(ExpansionTerms(Max(Vector256.ConditionalSelect(small, x, default))), x, out sa, out sb, out sc);
+            // −ln x, (−x)(−ln x), (x²/2)(−ln x)
+            sa -= lnX;
+            sb = Vector256.FusedMultiplyAdd(x, lnX, sb);
+            sc = Vector256.FusedMultiplyAdd(-0.5 * x * x, lnX, sc);
+        }
+
+        if (smallLanes != 0xF)
+        {
+            Horner(IntegerOrderSet.Series, MaxSeriesTerms, SeriesTerms(LargeMin(x)), z, false, out la, out lb, out lc, out _);
+        }
+
+        scale = Vector256.ConditionalSelect(small, Vector256<double>.One, z);
+        g1 = Vector256.ConditionalSelect(small, sa, la);
+        g2 = Vector256.ConditionalSelect(small, sb, lb);
+        g3 = Vector256.ConditionalSelect(small, sc, lc);
+    }
+
+    // ThreeHalves on 256-bit vectors.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> ThreeHalvesOrder(Vector256<double> x, Vector256<double> scale)
+    {
+        var small = Vector256.LessThan(x, Vector256.Create(BoseIntegrals.RegimeSwitch));
+        uint smallLanes = small.ExtractMostSignificantBits();
+        Vector256<double> below = default, above = default;
+        if (smallLanes != 0)
+        {
+            ref double t = ref MemoryMarshal.GetArrayDataReference(IntegerTails);
+            int j = (ExpansionTerms(Max(Vector256.ConditionalSelect(small, x, default))) + 1) / 2 - 1;
+            var y = x * x;
+            var even = Vector256.Create(Unsafe.Add(ref t, 3 * TailLength + j));
+            var odd = Vector256.Create(Unsafe.Add(ref t, 4 * TailLength + j));
+            for (j--; j >= 0; j--)
+            {
+                even = Vector256.FusedMultiplyAdd(even, y, Vector256.Create(Unsafe.Add(ref t, 3 * TailLength + j)));
+                odd = Vector256.FusedMultiplyAdd(odd, y, Vector256.Create(Unsafe.Add(ref t, 4 * TailLength + j)));
+            }
+
+            below = Vector256.FusedMultiplyAdd(Vector256.Create(-2 * SqrtPi), Vector256.Sqrt(x), Vector256.FusedMultiplyAdd(odd, x, even));
+        }
+
+        if (smallLanes != 0xF)
+        {
+            above = SeriesChain(ThreeHalvesColumn, SeriesTerms(LargeMin(x)), scale);
+        }
+
+        return Vector256.ConditionalSelect(small, below, above);
+    }
+
+    /// <summary>The smallest lane at or above the switch (+∞ when none is; NaN lanes are neither).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double LargeMin(Vector512<double> x) =>
+        Min(Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512.Create(BoseIntegrals.RegimeSwitch)), x, PositiveInfinity512));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double LargeMin(Vector256<double> x) =>
+        Min(Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256.Create(BoseIntegrals.RegimeSwitch)), x, Vector256.Create(double.PositiveInfinity)));
+
+    /// <summary>One order's series Σ_k z^{k−1}/k^d by Horner's rule, <paramref name="column"/> of the integer set's table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> SeriesChain(int column, int terms, Vector512<double> z)
+    {
+        ref double c = ref MemoryMarshal.GetArrayDataReference(IntegerOrderSet.Series);
+        int k = terms - 1;
+        var sum = Vector512.Create(Unsafe.Add(ref c, column * MaxSeriesTerms + k));
+        for (k--; k >= 0; k--)
+        {
+            sum = Vector512.FusedMultiplyAdd(sum, z, Vector512.Create(Unsafe.Add(ref c, column * MaxSeriesTerms + k)));
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> SeriesChain(int column, int terms, Vector256<double> z)
+    {
+        ref double c = ref MemoryMarshal.GetArrayDataReference(IntegerOrderSet.Series);
+        int k = terms - 1;
+        var sum = Vector256.Create(Unsafe.Add(ref c, column * MaxSeriesTerms + k));
+        for (k--; k >= 0; k--)
+        {
+            sum = Vector256.FusedMultiplyAdd(sum, z, Vector256.Create(Unsafe.Add(ref c, column * MaxSeriesTerms + k)));
+        }
+
+        return sum;
+    }
+
+    private const int ThreeHalvesColumn = 3; // of IntegerOrderSet's tables: orders 1, 2, 3, 3/2
+
+    /// <summary>One block of the half orders (<see cref="HalfOrders"/>): the four polynomials and their singular terms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block512(OrderSet set, ReadOnlySpan<double> xs, Span<double> scale, Span<double> a, Span<double> b,
         Span<double> c, Span<double> d)
     {
-        bool fourth = !d.IsEmpty;
         var x = Vector512.Create(xs);
         var small = Vector512.LessThan(x, Vector512.Create(BoseIntegrals.RegimeSwitch));
         // Lane masks as bits: a mask compared as doubles is NaN in its set lanes, and NaN equals nothing.
@@ -150,44 +353,28 @@ public static class BoseBatch
         if (smallLanes != 0)
         {
             int terms = ExpansionTerms(Max(Vector512.ConditionalSelect(small, x, default)));
-            if (set.HalfInteger)
-            {
-                Horner(set.SmallX, BoseExpansionTables.SmallXTerms, terms, x, fourth, out sa, out sb, out sc, out sd);
-                // Γ(1−s) x^{s−1}: √π x^{−1/2}, −2√π x^{1/2}, (4/3)√π x^{3/2}, −(8/15)√π x^{5/2}
-                var root = Vector512.Sqrt(x);
-                sa += Vector512.Create(SqrtPi) / root;
-                sb = Vector512.FusedMultiplyAdd(Vector512.Create(-2 * SqrtPi), root, sb);
-                sc = Vector512.FusedMultiplyAdd(Vector512.Create(4.0 / 3.0 * SqrtPi) * x, root, sc);
-                sd = Vector512.FusedMultiplyAdd(Vector512.Create(-8.0 / 15.0 * SqrtPi) * x * x, root, sd);
-            }
-            else
-            {
-                IntegerExpansion(terms, x, fourth, out sa, out sb, out sc, out sd);
-                // −ln x, (−x)(−ln x), (x²/2)(−ln x); and F_{3/2}'s −2√π x^{1/2}
-                var lnX = Vector512.Log(x);
-                sa -= lnX;
-                sb = Vector512.FusedMultiplyAdd(x, lnX, sb);
-                sc = Vector512.FusedMultiplyAdd(-0.5 * x * x, lnX, sc);
-                sd = Vector512.FusedMultiplyAdd(Vector512.Create(-2 * SqrtPi), Vector512.Sqrt(x), sd);
-            }
+            Horner(set.SmallX, BoseExpansionTables.SmallXTerms, terms, x, true, out sa, out sb, out sc, out sd);
+            // Γ(1−s) x^{s−1}: √π x^{−1/2}, −2√π x^{1/2}, (4/3)√π x^{3/2}, −(8/15)√π x^{5/2}
+            var root = Vector512.Sqrt(x);
+            sa += Vector512.Create(SqrtPi) / root;
+            sb = Vector512.FusedMultiplyAdd(Vector512.Create(-2 * SqrtPi), root, sb);
+            sc = Vector512.FusedMultiplyAdd(Vector512.Create(4.0 / 3.0 * SqrtPi) * x, root, sc);
+            sd = Vector512.FusedMultiplyAdd(Vector512.Create(-8.0 / 15.0 * SqrtPi) * x * x, root, sd);
         }
 
         if (smallLanes != 0xFF) // some lane at or above the switch
         {
-            z = Vector512.Exp(-x);
+            z = Elementary.Exp(-x);
             var large = Vector512.GreaterThanOrEqual(x, Vector512.Create(BoseIntegrals.RegimeSwitch)); // NaN lanes: neither
             int terms = SeriesTerms(Min(Vector512.ConditionalSelect(large, x, PositiveInfinity512)));
-            Horner(set.Series, MaxSeriesTerms, terms, z, fourth, out la, out lb, out lc, out ld);
+            Horner(set.Series, MaxSeriesTerms, terms, z, true, out la, out lb, out lc, out ld);
         }
 
         Vector512.ConditionalSelect(small, Vector512<double>.One, z).CopyTo(scale);
         Vector512.ConditionalSelect(small, sa, la).CopyTo(a);
         Vector512.ConditionalSelect(small, sb, lb).CopyTo(b);
         Vector512.ConditionalSelect(small, sc, lc).CopyTo(c);
-        if (fourth)
-        {
-            Vector512.ConditionalSelect(small, sd, ld).CopyTo(d);
-        }
+        Vector512.ConditionalSelect(small, sd, ld).CopyTo(d);
     }
 
     // Block512 on 256-bit vectors. Written out twice: one generic method over ISimdVector<TSelf, T> would
@@ -196,7 +383,6 @@ public static class BoseBatch
     private static void Block256(OrderSet set, ReadOnlySpan<double> xs, Span<double> scale, Span<double> a, Span<double> b,
         Span<double> c, Span<double> d)
     {
-        bool fourth = !d.IsEmpty;
         var x = Vector256.Create(xs);
         var small = Vector256.LessThan(x, Vector256.Create(BoseIntegrals.RegimeSwitch));
         uint smallLanes = small.ExtractMostSignificantBits();
@@ -205,42 +391,27 @@ public static class BoseBatch
         if (smallLanes != 0)
         {
             int terms = ExpansionTerms(Max(Vector256.ConditionalSelect(small, x, default)));
-            if (set.HalfInteger)
-            {
-                Horner(set.SmallX, BoseExpansionTables.SmallXTerms, terms, x, fourth, out sa, out sb, out sc, out sd);
-                var root = Vector256.Sqrt(x);
-                sa += Vector256.Create(SqrtPi) / root;
-                sb = Vector256.FusedMultiplyAdd(Vector256.Create(-2 * SqrtPi), root, sb);
-                sc = Vector256.FusedMultiplyAdd(Vector256.Create(4.0 / 3.0 * SqrtPi) * x, root, sc);
-                sd = Vector256.FusedMultiplyAdd(Vector256.Create(-8.0 / 15.0 * SqrtPi) * x * x, root, sd);
-            }
-            else
-            {
-                IntegerExpansion(terms, x, fourth, out sa, out sb, out sc, out sd);
-                var lnX = Vector256.Log(x);
-                sa -= lnX;
-                sb = Vector256.FusedMultiplyAdd(x, lnX, sb);
-                sc = Vector256.FusedMultiplyAdd(-0.5 * x * x, lnX, sc);
-                sd = Vector256.FusedMultiplyAdd(Vector256.Create(-2 * SqrtPi), Vector256.Sqrt(x), sd);
-            }
+            Horner(set.SmallX, BoseExpansionTables.SmallXTerms, terms, x, true, out sa, out sb, out sc, out sd);
+            var root = Vector256.Sqrt(x);
+            sa += Vector256.Create(SqrtPi) / root;
+            sb = Vector256.FusedMultiplyAdd(Vector256.Create(-2 * SqrtPi), root, sb);
+            sc = Vector256.FusedMultiplyAdd(Vector256.Create(4.0 / 3.0 * SqrtPi) * x, root, sc);
+            sd = Vector256.FusedMultiplyAdd(Vector256.Create(-8.0 / 15.0 * SqrtPi) * x * x, root, sd);
         }
 
         if (smallLanes != 0xF) // some lane at or above the switch
         {
-            z = Vector256.Exp(-x);
+            z = Elementary.Exp(-x);
             var large = Vector256.GreaterThanOrEqual(x, Vector256.Create(BoseIntegrals.RegimeSwitch)); // NaN lanes: neither
             int terms = SeriesTerms(Min(Vector256.ConditionalSelect(large, x, Vector256.Create(double.PositiveInfinity))));
-            Horner(set.Series, MaxSeriesTerms, terms, z, fourth, out la, out lb, out lc, out ld);
+            Horner(set.Series, MaxSeriesTerms, terms, z, true, out la, out lb, out lc, out ld);
         }
 
         Vector256.ConditionalSelect(small, Vector256<double>.One, z).CopyTo(scale);
         Vector256.ConditionalSelect(small, sa, la).CopyTo(a);
         Vector256.ConditionalSelect(small, sb, lb).CopyTo(b);
         Vector256.ConditionalSelect(small, sc, lc).CopyTo(c);
-        if (fourth)
-        {
-            Vector256.ConditionalSelect(small, sd, ld).CopyTo(d);
-        }
+        Vector256.ConditionalSelect(small, sd, ld).CopyTo(d);
     }
     /// <summary>Terms of the expansion for the hardest (largest) lane below the switch, <paramref name="max"/>
     /// (0 when no lane is below it): min(SmallXTerms, ⌊44/(ln 2π − ln max)⌋ + 1) as the scalar kernel, counted
@@ -269,6 +440,7 @@ public static class BoseBatch
 
     /// <summary>Terms of the series for the hardest (smallest) lane at or above the switch, <paramref name="min"/>
     /// (+∞ when no lane is; NaN lanes are neither below nor at or above it, so they take no part).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SeriesTerms(double min) =>
         double.IsFinite(min) ? Math.Min(MaxSeriesTerms, (int)(SeriesTermScale / min) + 1) : 1;
 
@@ -361,15 +533,15 @@ public static class BoseBatch
     }
 
 
-    /// <summary>The polynomial parts of the expansions of F_1, F_2, F_3 (and F_{3/2} when asked) with
-    /// <paramref name="terms"/> coefficients, Horner's rule in y = x². Integer orders have ζ(−2n) = 0
-    /// in every other coefficient past the first few (PHYSICS.md §0), so each sum is a short head in x
-    /// and a tail in y of half the length: F_1's from k = 2, F_2's from k = 3, F_3's from k = 4.
-    /// F_{3/2} has no zeros; it is split into its even and odd coefficients, two chains of half the
-    /// length, so no chain is longer than the others' (the sum's latency, not its FMA count, bounds it).</summary>
+    /// <summary>The polynomial parts of the expansions of F_1, F_2, F_3 with <paramref name="terms"/>
+    /// coefficients, Horner's rule in y = x². Integer orders have ζ(−2n) = 0 in every other coefficient
+    /// past the first few (PHYSICS.md §0), so each sum is a short head in x and a tail in y of half the
+    /// length: F_1's from k = 2, F_2's from k = 3, F_3's from k = 4. (F_{3/2}, which has no zeros, is split
+    /// into its even and odd coefficients in <see cref="ThreeHalvesOrder(Vector512{double}, Vector512{double})"/>:
+    /// two chains of half the length, so no chain is longer than these.)</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the block: its vectors stay in registers, not out-parameters on the stack
-    private static void IntegerExpansion(int terms, Vector512<double> x, bool fourth,
-        out Vector512<double> f1, out Vector512<double> f2, out Vector512<double> f3, out Vector512<double> f15)
+    private static void IntegerExpansion(int terms, Vector512<double> x,
+        out Vector512<double> f1, out Vector512<double> f2, out Vector512<double> f3)
     {
         ref double t = ref MemoryMarshal.GetArrayDataReference(IntegerTails);
         int j = (terms + 1) / 2 - 1; // y-terms: enough that every chain reaches coefficient k = terms − 1
@@ -377,30 +549,11 @@ public static class BoseBatch
         var p1 = Vector512.Create(Unsafe.Add(ref t, j));
         var p2 = Vector512.Create(Unsafe.Add(ref t, TailLength + j));
         var p3 = Vector512.Create(Unsafe.Add(ref t, 2 * TailLength + j));
-        if (fourth)
+        for (j--; j >= 0; j--)
         {
-            var even = Vector512.Create(Unsafe.Add(ref t, 3 * TailLength + j));
-            var odd = Vector512.Create(Unsafe.Add(ref t, 4 * TailLength + j));
-            for (j--; j >= 0; j--)
-            {
-                p1 = Vector512.FusedMultiplyAdd(p1, y, Vector512.Create(Unsafe.Add(ref t, j)));
-                p2 = Vector512.FusedMultiplyAdd(p2, y, Vector512.Create(Unsafe.Add(ref t, TailLength + j)));
-                p3 = Vector512.FusedMultiplyAdd(p3, y, Vector512.Create(Unsafe.Add(ref t, 2 * TailLength + j)));
-                even = Vector512.FusedMultiplyAdd(even, y, Vector512.Create(Unsafe.Add(ref t, 3 * TailLength + j)));
-                odd = Vector512.FusedMultiplyAdd(odd, y, Vector512.Create(Unsafe.Add(ref t, 4 * TailLength + j)));
-            }
-
-            f15 = Vector512.FusedMultiplyAdd(odd, x, even);
-        }
-        else
-        {
-            f15 = default;
-            for (j--; j >= 0; j--)
-            {
-                p1 = Vector512.FusedMultiplyAdd(p1, y, Vector512.Create(Unsafe.Add(ref t, j)));
-                p2 = Vector512.FusedMultiplyAdd(p2, y, Vector512.Create(Unsafe.Add(ref t, TailLength + j)));
-                p3 = Vector512.FusedMultiplyAdd(p3, y, Vector512.Create(Unsafe.Add(ref t, 2 * TailLength + j)));
-            }
+            p1 = Vector512.FusedMultiplyAdd(p1, y, Vector512.Create(Unsafe.Add(ref t, j)));
+            p2 = Vector512.FusedMultiplyAdd(p2, y, Vector512.Create(Unsafe.Add(ref t, TailLength + j)));
+            p3 = Vector512.FusedMultiplyAdd(p3, y, Vector512.Create(Unsafe.Add(ref t, 2 * TailLength + j)));
         }
 
         // The heads, continuing Horner's rule in x down to k = 0.
@@ -417,8 +570,8 @@ public static class BoseBatch
 
     // IntegerExpansion on 256-bit vectors (written out twice for the reason Block256 gives).
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the block: its vectors stay in registers, not out-parameters on the stack
-    private static void IntegerExpansion(int terms, Vector256<double> x, bool fourth,
-        out Vector256<double> f1, out Vector256<double> f2, out Vector256<double> f3, out Vector256<double> f15)
+    private static void IntegerExpansion(int terms, Vector256<double> x,
+        out Vector256<double> f1, out Vector256<double> f2, out Vector256<double> f3)
     {
         ref double t = ref MemoryMarshal.GetArrayDataReference(IntegerTails);
         int j = (terms + 1) / 2 - 1; // y-terms: enough that every chain reaches coefficient k = terms − 1
@@ -426,30 +579,11 @@ public static class BoseBatch
         var p1 = Vector256.Create(Unsafe.Add(ref t, j));
         var p2 = Vector256.Create(Unsafe.Add(ref t, TailLength + j));
         var p3 = Vector256.Create(Unsafe.Add(ref t, 2 * TailLength + j));
-        if (fourth)
+        for (j--; j >= 0; j--)
         {
-            var even = Vector256.Create(Unsafe.Add(ref t, 3 * TailLength + j));
-            var odd = Vector256.Create(Unsafe.Add(ref t, 4 * TailLength + j));
-            for (j--; j >= 0; j--)
-            {
-                p1 = Vector256.FusedMultiplyAdd(p1, y, Vector256.Create(Unsafe.Add(ref t, j)));
-                p2 = Vector256.FusedMultiplyAdd(p2, y, Vector256.Create(Unsafe.Add(ref t, TailLength + j)));
-                p3 = Vector256.FusedMultiplyAdd(p3, y, Vector256.Create(Unsafe.Add(ref t, 2 * TailLength + j)));
-                even = Vector256.FusedMultiplyAdd(even, y, Vector256.Create(Unsafe.Add(ref t, 3 * TailLength + j)));
-                odd = Vector256.FusedMultiplyAdd(odd, y, Vector256.Create(Unsafe.Add(ref t, 4 * TailLength + j)));
-            }
-
-            f15 = Vector256.FusedMultiplyAdd(odd, x, even);
-        }
-        else
-        {
-            f15 = default;
-            for (j--; j >= 0; j--)
-            {
-                p1 = Vector256.FusedMultiplyAdd(p1, y, Vector256.Create(Unsafe.Add(ref t, j)));
-                p2 = Vector256.FusedMultiplyAdd(p2, y, Vector256.Create(Unsafe.Add(ref t, TailLength + j)));
-                p3 = Vector256.FusedMultiplyAdd(p3, y, Vector256.Create(Unsafe.Add(ref t, 2 * TailLength + j)));
-            }
+            p1 = Vector256.FusedMultiplyAdd(p1, y, Vector256.Create(Unsafe.Add(ref t, j)));
+            p2 = Vector256.FusedMultiplyAdd(p2, y, Vector256.Create(Unsafe.Add(ref t, TailLength + j)));
+            p3 = Vector256.FusedMultiplyAdd(p3, y, Vector256.Create(Unsafe.Add(ref t, 2 * TailLength + j)));
         }
 
         // The heads, continuing Horner's rule in x down to k = 0.

@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
 using Sweep.Physics.Bose;
 
 namespace Sweep.Physics.Junction;
@@ -18,67 +16,6 @@ public readonly record struct JunctionTransport(
     /// <summary>A = 2π (J_T S)² ν₀² = J_T²/(8π³ J³ S), with ν₀ = 1/(4π² D^{3/2}), D = J S.</summary>
     public static double TransmissionSlope(double tunnelingExchange, double spin, double exchange) =>
         tunnelingExchange * tunnelingExchange / (8.0 * Math.PI * Math.PI * Math.PI * exchange * exchange * exchange * spin);
-
-    /// <summary>The reduced conductances at many points from F_d = scale · G_d (<see cref="BoseBatch"/>):
-    /// the formulas of <see cref="Compute"/>, with k from the scaled integrals so it never underflows early.
-    /// An empty output is not computed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
-    public static void Reduced(ReadOnlySpan<double> x, ReadOnlySpan<double> scale, ReadOnlySpan<double> g1,
-        ReadOnlySpan<double> g2, ReadOnlySpan<double> g3, Span<double> l11, Span<double> l12, Span<double> l22, Span<double> k)
-    {
-        int i = 0;
-        for (; i + Vector<double>.Count <= x.Length; i += Vector<double>.Count)
-        {
-            // The same arithmetic as the scalar loop below, SIMD across points.
-            var xi = new Vector<double>(x[i..]);
-            var s = new Vector<double>(scale[i..]);
-            var a = new Vector<double>(g1[i..]);
-            var b = new Vector<double>(g2[i..]);
-            if (!l11.IsEmpty)
-            {
-                (s * a).CopyTo(l11[i..]);
-            }
-
-            if (!l12.IsEmpty)
-            {
-                (s * (2.0 * b + xi * a)).CopyTo(l12[i..]);
-            }
-
-            if (!l22.IsEmpty)
-            {
-                (s * (6.0 * new Vector<double>(g3[i..]) + 4.0 * xi * b + xi * xi * a)).CopyTo(l22[i..]);
-            }
-
-            if (!k.IsEmpty)
-            {
-                (s * (6.0 * new Vector<double>(g3[i..]) - 4.0 * b * b / a)).CopyTo(k[i..]);
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            double xi = x[i], s = scale[i], a = g1[i], b = g2[i], c = g3[i];
-            if (!l11.IsEmpty)
-            {
-                l11[i] = s * a;
-            }
-
-            if (!l12.IsEmpty)
-            {
-                l12[i] = s * (2.0 * b + xi * a);
-            }
-
-            if (!l22.IsEmpty)
-            {
-                l22[i] = s * (6.0 * c + 4.0 * xi * b + xi * xi * a);
-            }
-
-            if (!k.IsEmpty)
-            {
-                k[i] = s * (6.0 * c - 4.0 * b * b / a);
-            }
-        }
-    }
 
     /// <summary>All coefficients at mean temperature <paramref name="temperature"/>, from the Bose
     /// integrals at x = h/T. Ratios are formed from the scaled integrals G_d = e^{x} F_d, so they

@@ -1,5 +1,4 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
+using System.Buffers;
 using Sweep.Physics.Bose;
 using Sweep.Physics.Models;
 
@@ -25,10 +24,9 @@ public sealed class MagnonJunctionModel : Model
     // Parameter order; columns of a PointBatch follow it.
     private const int H = 0, T = 1, JT = 2, S = 3, J = 4, Dh = 5, DT = 6, Nr = 7, Time = 8;
 
-    // Observable index of l11; l12, l22 and k follow it. Observables 0 … LastLinear (A, the conductances,
-    // their reduced forms, seebeck, lorenz, ZT) need only F_1, F_2, F_3: the selected path's.
-    private const int ReducedFirst = 6;
-    private const int LastLinear = 12;
+    // Observables 0 … LastLinear (A, the conductances, their reduced forms, seebeck, lorenz, ZT) need only
+    // F_1, F_2, F_3: the selected path's, in LinearResponseBatch's order.
+    private const int LastLinear = LinearResponseBatch.Observables - 1;
 
     private static readonly ParameterSpec[] ParameterList =
     [
@@ -205,9 +203,10 @@ public sealed class MagnonJunctionModel : Model
         return false;
     }
 
-    /// <summary>Only linear-response observables asked for (A, L11 … K, l11 … k, seebeck, lorenz, ZT): F_1, F_2,
-    /// F_3 and the density's F_{3/2} SIMD across points (<see cref="BoseBatch"/>), none of the other
-    /// observables' work (half-integer orders but F_{3/2}, relaxation, nonlinear currents).</summary>
+    /// <summary>Only linear-response observables asked for (A, L11 … K, l11 … k, seebeck, lorenz, ZT): the fused
+    /// kernel (<see cref="LinearResponseBatch"/>), SIMD across points, computes them and their statuses, none of
+    /// the other observables' work (half-integer orders but F_{3/2}, relaxation, nonlinear currents); the points
+    /// it cannot decide go through the scalar rules.</summary>
     protected override bool EvaluateSelected(PointBatch batch, ResultBatch results, ReadOnlySpan<int> observables)
     {
         // Per outer point only: an inner time grid (the transients) takes the full path.
@@ -216,211 +215,44 @@ public sealed class MagnonJunctionModel : Model
             return false;
         }
 
-        uint wanted = 0; // bit o: observable o asked for
         foreach (int observable in observables)
         {
             if (observable > LastLinear)
             {
                 return false;
             }
-
-            wanted |= 1u << observable;
         }
 
-        bool conductances = (wanted & ~(Bit(ReducedFirst) | Bit(ReducedFirst + 1) | Bit(ReducedFirst + 2) | Bit(ReducedFirst + 3))) != 0;
+        var outputs = new double[]?[LinearResponseBatch.Observables];
+        foreach (int observable in observables)
+        {
+            outputs[observable] = results.Columns[observable];
+        }
+
         int n = batch.Count;
         var c = batch.Columns;
-        using var columns = new BoseColumns(c[H].AsSpan(0, n), c[T].AsSpan(0, n));
-        Span<double> x = columns.X, scale = columns.Scale, g1 = columns.G(0), g2 = columns.G(1), g3 = columns.G(2), g15 = columns.G(3);
-        BoseBatch.Evaluate(x, scale, g1, g2, g3, g15);
-        var o = results.Columns;
-
-        // Each reduced conductance only where it or a conductance built on it is asked for.
-        Span<double> Reduced(int reduced, uint users) => (wanted & (Bit(ReducedFirst + reduced) | users)) != 0 ? o[ReducedFirst + reduced].AsSpan(0, n) : [];
-        JunctionTransport.Reduced(x, scale, g1, g2, g3,
-            Reduced(0, Bit(L11)), Reduced(1, Bit(L12) | Bit(L21)), Reduced(2, Bit(L22)), Reduced(3, Bit(K)));
-        if (conductances)
+        int[] undecided = ArrayPool<int>.Shared.Rent(n);
+        int open = LinearResponseBatch.Evaluate(new JunctionPoints(c[H], c[T], c[JT], c[S], c[J], c[Dh], c[DT]), n, outputs,
+            results.Status, undecided);
+        for (int k = 0; k < open; k++)
         {
-            Conductances(batch, results, wanted, x, g1, g2, g3);
+            SetStatus(batch, results, undecided[k]);
         }
 
-        SetStatuses(batch, results, x, scale, g15, conductances);
+        ArrayPool<int>.Shared.Return(undecided);
         return true;
     }
 
-    /// <summary>The asked-for ones of A, L11 … K (from the reduced conductances) and the ratios (from the
-    /// scaled integrals), <see cref="JunctionTransport.Compute"/>'s formulas operation for operation,
-    /// SIMD across points; <paramref name="wanted"/> has bit o set for observable o. Products over a
-    /// reduced column that was not computed are formed and dropped, never stored.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
-    private static void Conductances(PointBatch batch, ResultBatch results, uint wanted, ReadOnlySpan<double> xs,
-        ReadOnlySpan<double> g1s, ReadOnlySpan<double> g2s, ReadOnlySpan<double> g3s)
-    {
-        var c = batch.Columns;
-        var o = results.Columns;
-        bool slope = (wanted & (Bit(A) | Bit(L11) | Bit(L12) | Bit(L21) | Bit(L22) | Bit(K))) != 0;
-        bool ratios = (wanted & (Bit(Seebeck) | Bit(Lorenz) | Bit(ZT))) != 0;
-        var eightPiCubed = new Vector<double>(8.0 * Math.PI * Math.PI * Math.PI);
-        int lanes = Vector<double>.Count, i = 0;
-        for (; i + lanes <= batch.Count; i += lanes)
-        {
-            if (slope)
-            {
-                // JunctionTransport.TransmissionSlope: J_T² / (8π³ J³ S)
-                var t = new Vector<double>(c[T], i);
-                var tunneling = new Vector<double>(c[JT], i);
-                var exchange = new Vector<double>(c[J], i);
-                var a = tunneling * tunneling / (eightPiCubed * exchange * exchange * exchange * new Vector<double>(c[S], i));
-                var at = a * t;
-                var at2 = at * t;
-                var bigL12 = at * new Vector<double>(o[ReducedFirst + 1], i);
-                Store(wanted, A, a, o, i);
-                Store(wanted, L11, at * new Vector<double>(o[ReducedFirst], i), o, i);
-                Store(wanted, L12, bigL12, o, i);
-                Store(wanted, L21, t * bigL12, o, i);
-                Store(wanted, L22, at2 * new Vector<double>(o[ReducedFirst + 2], i), o, i);
-                Store(wanted, K, at2 * new Vector<double>(o[ReducedFirst + 3], i), o, i);
-            }
-
-            if (ratios)
-            {
-                var x = new Vector<double>(xs[i..]);
-                var g1 = new Vector<double>(g1s[i..]);
-                var g2 = new Vector<double>(g2s[i..]);
-                var g3 = new Vector<double>(g3s[i..]);
-                var scaledK = new Vector<double>(6.0) * g3 - new Vector<double>(4.0) * g2 * g2 / g1;
-                var scaledL12 = new Vector<double>(2.0) * g2 + x * g1;
-                Store(wanted, Seebeck, scaledL12 / g1, o, i);
-                Store(wanted, Lorenz, scaledK / g1, o, i);
-                Store(wanted, ZT, scaledL12 * scaledL12 / (new Vector<double>(6.0) * g1 * g3 - new Vector<double>(4.0) * g2 * g2), o, i);
-            }
-        }
-
-        for (; i < batch.Count; i++)
-        {
-            double t = c[T][i];
-            double a = JunctionTransport.TransmissionSlope(c[JT][i], c[S][i], c[J][i]);
-            double at = a * t, at2 = at * t;
-            double bigL12 = at * o[ReducedFirst + 1][i];
-            double scaledK = 6.0 * g3s[i] - 4.0 * g2s[i] * g2s[i] / g1s[i];
-            double scaledL12 = 2.0 * g2s[i] + xs[i] * g1s[i];
-            o[A][i] = a;
-            o[L11][i] = at * o[ReducedFirst][i];
-            o[L12][i] = bigL12;
-            o[L21][i] = t * bigL12;
-            o[L22][i] = at2 * o[ReducedFirst + 2][i];
-            o[K][i] = at2 * o[ReducedFirst + 3][i];
-            o[Seebeck][i] = scaledL12 / g1s[i];
-            o[Lorenz][i] = scaledK / g1s[i];
-            o[ZT][i] = scaledL12 * scaledL12 / (6.0 * g1s[i] * g3s[i] - 4.0 * g2s[i] * g2s[i]);
-        }
-    }
-
-    // Observable indices of the linear response beyond the reduced four (the observable list's order).
-    private const int A = 0, L11 = 1, L12 = 2, L21 = 3, L22 = 4, K = 5, Seebeck = 10, Lorenz = 11, ZT = 12;
-
-    private static uint Bit(int observable) => 1u << observable;
-
-    private static void Store(uint wanted, int observable, Vector<double> value, double[][] columns, int i)
-    {
-        if ((wanted & Bit(observable)) != 0)
-        {
-            value.CopyTo(columns[observable], i);
-        }
-    }
-
-    /// <summary>The statuses of <see cref="EvaluateCore"/> with NaN in the linear-response columns of every
-    /// point that is not Ok. A block of points is decided in SIMD where that is certain: no bias,
-    /// and the mean state's density λ F_{3/2} (from the batch) clearly below S/10; anything closer
-    /// than <see cref="DensityMargin"/> to the limit, biased or already rejected, goes through the
-    /// scalar rules, so the selected path's statuses are always the full path's.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
-    private static void SetStatuses(PointBatch batch, ResultBatch results, ReadOnlySpan<double> xs,
-        ReadOnlySpan<double> scales, ReadOnlySpan<double> g15s, bool conductances)
-    {
-        int n = batch.Count;
-        var c = batch.Columns;
-        var status = results.Status;
-        bool anyRejected = status.AsSpan(0, n).ContainsAnyExcept(PointStatus.Ok);
-        int lanes = Vector<double>.Count;
-        var fourPi = new Vector<double>(4.0 * Math.PI);
-        var below = new Vector<double>(Square(MaxMagnonFraction * (1 - DensityMargin)));
-        var above = new Vector<double>(Square(MaxMagnonFraction * (1 + DensityMargin)));
-        var tiny = new Vector<double>(1e-280);
-        var huge = new Vector<double>(1e280);
-        int i = 0;
-        for (; i + lanes <= n; i += lanes)
-        {
-            // The density λ F_{3/2} against S/10, λ = (T/(4πD))^{3/2}, D = J S, compared squared and
-            // multiplied out, T³ F² against (S/10)² (4πD)³, so no division or square root: where the
-            // right side is a normal double the products' few roundings are far inside the margin, and
-            // a left side that underflows is dilute, one that overflows dense, as it truly is.
-            var t = new Vector<double>(c[T], i);
-            var x = new Vector<double>(xs[i..]);
-            var spin = new Vector<double>(c[S], i);
-            var d = fourPi * (new Vector<double>(c[J], i) * spin);
-            var f = new Vector<double>(scales[i..]) * new Vector<double>(g15s[i..]);
-            var density = t * t * t * (f * f);
-            var limit = spin * spin * (d * d * d);
-            // Unbiased with x > 0: Classify's Ok, and the mean state is the only reservoir.
-            var unbiased = Vector.GreaterThan(x, Vector<double>.Zero)
-                & Vector.Equals(new Vector<double>(c[Dh], i), Vector<double>.Zero)
-                & Vector.Equals(new Vector<double>(c[DT], i), Vector<double>.Zero)
-                & Vector.GreaterThanOrEqual(limit, tiny) & Vector.LessThanOrEqual(limit, huge);
-            var dilute = unbiased & Vector.LessThan(density, below * limit);
-            bool rejected = anyRejected && status.AsSpan(i, lanes).ContainsAnyExcept(PointStatus.Ok);
-            if (!rejected && Vector.EqualsAll(dilute, Vector<long>.AllBitsSet))
-            {
-                continue; // the common case: every point of the block is Ok
-            }
-
-            var dense = unbiased & Vector.GreaterThan(density, above * limit);
-            if (!rejected && Vector.EqualsAll(dilute | dense, Vector<long>.AllBitsSet))
-            {
-                RejectDense(results, i, dense, conductances); // every point of the block decided: Ok or clearly too dense
-                continue;
-            }
-
-            for (int k = 0; k < lanes; k++)
-            {
-                int j = i + k;
-                if (status[j] == PointStatus.Ok && dilute[k] != 0)
-                {
-                    continue;
-                }
-
-                if (status[j] == PointStatus.Ok && dense[k] != 0)
-                {
-                    Reject(results, j, PointStatus.Outside);
-                    continue;
-                }
-
-                SetStatus(batch, results, j, scales[j] * g15s[j]);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            SetStatus(batch, results, i, scales[i] * g15s[i]);
-        }
-    }
-
-    /// <summary>One point's status by <see cref="EvaluateCore"/>'s rules, given F_{3/2}(h/T) from the batch.</summary>
-    private static void SetStatus(PointBatch batch, ResultBatch results, int i, double f15)
+    /// <summary>One point's status by <see cref="EvaluateCore"/>'s rules (its density from the scalar kernel).</summary>
+    private static void SetStatus(PointBatch batch, ResultBatch results, int i)
     {
         var c = batch.Columns;
         double h = c[H][i], t = c[T][i], dh = c[Dh][i], dt = c[DT][i], spin = c[S][i], stiffness = c[J][i] * spin;
         var status = results.Status[i] == PointStatus.Ok ? Classify(h, t, dh, dt) : results.Status[i];
-        if (status == PointStatus.Ok && IsDenseGasPossible(t, dt, stiffness, spin))
+        if (status == PointStatus.Ok && IsDenseGasPossible(t, dt, stiffness, spin)
+            && DensestReservoir(h, t, dh, dt, stiffness) >= MaxMagnonFraction * spin)
         {
-            double limit = MaxMagnonFraction * spin;
-            double mean = MagnonGas.ThermalFactor(t, stiffness) * f15;
-            bool certain = dh == 0 && dt == 0 && Math.Abs(mean - limit) > DensityMargin * limit;
-            double densest = certain ? mean : DensestReservoir(h, t, dh, dt, stiffness);
-            if (densest >= limit)
-            {
-                status = PointStatus.Outside;
-            }
+            status = PointStatus.Outside;
         }
 
         if (status != PointStatus.Ok)
@@ -438,38 +270,6 @@ public sealed class MagnonJunctionModel : Model
             results.Columns[o][i] = double.NaN;
         }
     }
-
-    private static double Square(double value) => value * value;
-
-    /// <summary><see cref="Reject"/> with <see cref="PointStatus.Outside"/> for the lanes of the block at
-    /// <paramref name="first"/> that <paramref name="dense"/> marks, NaN written SIMD across them into the
-    /// columns the selected path wrote: the reduced conductances, and the others when computed.</summary>
-    private static void RejectDense(ResultBatch results, int first, Vector<long> dense, bool conductances)
-    {
-        var nan = new Vector<double>(double.NaN);
-        for (int o = conductances ? 0 : ReducedFirst; o <= LastLinear; o++)
-        {
-            if (!conductances && o > ReducedFirst + 3)
-            {
-                break;
-            }
-
-            var column = results.Columns[o].AsSpan(first);
-            Vector.ConditionalSelect(dense, nan, new Vector<double>(column)).CopyTo(column);
-        }
-
-        for (int k = 0; k < Vector<long>.Count; k++)
-        {
-            if (dense[k] != 0)
-            {
-                results.Status[first + k] = PointStatus.Outside;
-            }
-        }
-    }
-
-    /// <summary>Relative distance from S/10 within which the batch's F_{3/2} (a few ulp from the scalar
-    /// kernel's) does not decide a status: the scalar kernel does, as in the full path.</summary>
-    private const double DensityMargin = 1e-12;
 
     /// <summary>False when even the densest possible gas, λ(T_max) ζ(3/2) (F_{3/2} ≤ ζ(3/2) for x &gt; 0),
     /// stays below S/10: then no Bose integral is needed to know the point is dilute.</summary>
