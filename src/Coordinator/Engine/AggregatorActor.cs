@@ -14,10 +14,12 @@ namespace Sweep.Coordinator.Engine;
 /// drops results for chunks already stored (idempotent: at-least-once delivery, exactly-once
 /// storage), records abandoned chunks, and tells the coordinator once each chunk is durable.
 /// Runs on <see cref="SweepActorConfig.StoreDispatcher"/>: storing blocks on disk.
-/// <para>A batch is placed at once (duplicates dropped, each slice given its place), written and made
+/// <para>A batch is placed (duplicates dropped, each slice given its place) and written at once, made
 /// durable (fsync) on a pool thread, and committed (its ledger rows) when that is done; meanwhile the
-/// next results are taken in and placed. So the writes' wait for the disk never stops the actor;
-/// batches still commit one at a time, in order, each only after its own data is durable.</para>
+/// next results are written. So the disk always has writes to do, even while an fsync waits for its
+/// flush (a pool thread of its own for the writes would wait for one when the pool is busy); batches
+/// still commit one at a time, in order, each only after its own data is durable. Results that arrive
+/// while a batch is written queue in the mailbox and make the next batch larger.</para>
 /// <para><c>stored</c> is told about each result once it is committed (the live view reads it). A storage failure crashes the actor; its supervisor ends
 /// the run with it, since nothing else could be recorded.</para>
 /// </summary>
@@ -31,9 +33,9 @@ public sealed class AggregatorActor : ReceiveActor
     private readonly IActorRef? _coordinator;
     private readonly Action<ChunkResult>? _storedCallback;
     private readonly List<ChunkResult> _arrived = new(MaxBatch);
-    // Placed, waiting for the writes now running to finish before theirs can start.
-    private readonly List<PlacedBatch> _placed = [];
-    // Chunks placed but not committed: a second result for one of them is a duplicate.
+    // Written, waiting for the fsync now running to finish before theirs can start.
+    private readonly List<PlacedBatch> _written = [];
+    // Chunks written but not committed: a second result for one of them is a duplicate.
     private readonly HashSet<long> _pending = [];
     private Task<BatchesDurable>? _durable;
     private IActorRef? _drainRequester;
@@ -44,13 +46,13 @@ public sealed class AggregatorActor : ReceiveActor
     {
         (_plan, _store, _coordinator, _storedCallback) = (plan, store, coordinator, stored);
         Receive<ChunkResult>(OnResult);
-        Receive<FlushResults>(_ => Place());
+        Receive<FlushResults>(_ => Write());
         Receive<BatchesDurable>(OnDurable);
         Receive<Status.Failure>(failure => ExceptionDispatchInfo.Throw(failure.Cause)); // a write or fsync failed: crash, commit nothing
         Receive<ChunkAbandoned>(OnAbandoned);
         Receive<DrainAggregator>(_ =>
         {
-            Place();
+            Write();
             _drainRequester = Sender;
             AnswerDrainWhenIdle();
         });
@@ -61,7 +63,7 @@ public sealed class AggregatorActor : ReceiveActor
 
     protected override void PostStop()
     {
-        // The store is closed after the actor stops: let the writes in progress finish first.
+        // The store is closed after the actor stops: let an fsync in progress finish first.
         try
         {
             _durable?.Wait(TimeSpan.FromSeconds(30));
@@ -77,7 +79,7 @@ public sealed class AggregatorActor : ReceiveActor
         _arrived.Add(result);
         if (_arrived.Count >= MaxBatch)
         {
-            Place();
+            Write();
         }
         else if (!_flushPending)
         {
@@ -92,8 +94,8 @@ public sealed class AggregatorActor : ReceiveActor
         _store.RecordFailure(abandoned.Chunk, model.Model.Name, start, count, abandoned.Attempts, abandoned.Error);
     }
 
-    /// <summary>Places what arrived, and starts writing it unless a write is already running.</summary>
-    private void Place()
+    /// <summary>Places and writes what arrived, and starts making it durable unless an fsync is already running.</summary>
+    private void Write()
     {
         _flushPending = false;
         if (_arrived.Count == 0)
@@ -111,26 +113,29 @@ public sealed class AggregatorActor : ReceiveActor
             }
         }
 
-        _placed.Add(batch);
+        _store.Write([batch]);
+        _written.Add(batch);
         StartDurable();
     }
 
     private void StartDurable()
     {
-        if (_durable is not null || _placed.Count == 0)
+        if (_durable is not null || _written.Count == 0)
         {
             return;
         }
 
-        var batches = _placed.ToArray();
-        _placed.Clear();
+        var batches = _written.ToArray();
+        _written.Clear();
         _durable = Task.Run(() =>
         {
             _store.MakeDurable(batches);
             return new BatchesDurable(batches);
         });
-        _durable.PipeTo(Self, failure: e => new Status.Failure(e is AggregateException { InnerException: { } inner } ? inner : e));
+        _durable.PipeTo(Self, failure: Unwrap);
     }
+
+    private static Status.Failure Unwrap(Exception e) => new(e is AggregateException { InnerException: { } inner } ? inner : e);
 
     private void OnDurable(BatchesDurable durable)
     {
@@ -155,7 +160,7 @@ public sealed class AggregatorActor : ReceiveActor
 
     private void AnswerDrainWhenIdle()
     {
-        if (_drainRequester is not null && _durable is null && _placed.Count == 0 && _arrived.Count == 0)
+        if (_drainRequester is not null && _durable is null && _written.Count == 0 && _arrived.Count == 0)
         {
             _drainRequester.Tell(AggregatorDrained.Instance);
             _drainRequester = null;

@@ -4,10 +4,10 @@ namespace Sweep.Coordinator.Store;
 
 /// <summary>
 /// What the aggregator writes to: the run store, or in actor tests a store that is slow on purpose.
-/// Storing is three steps, so that the aggregator takes in the next results while the previous ones
-/// are being written: <see cref="Place"/> (duplicates dropped, places given, nothing written),
-/// <see cref="MakeDurable"/> (the data written and fsynced; the only step allowed off the aggregator's
-/// thread) and <see cref="Commit"/> (the ledger rows that say the chunks are stored).
+/// Storing is four steps, so that the disk has the next batch's writes to do while an fsync waits:
+/// <see cref="Place"/> (duplicates dropped, places given), <see cref="Write"/> (the data in place),
+/// <see cref="MakeDurable"/> (fsync; the only step off the aggregator's thread, beside the next batches'
+/// <see cref="Write"/>) and <see cref="Commit"/> (the ledger rows that say the chunks are stored).
 /// </summary>
 public interface IResultStore
 {
@@ -15,9 +15,12 @@ public interface IResultStore
     /// <paramref name="pending"/> (placed, not yet committed) or of an earlier result in the same list.</summary>
     PlacedBatch Place(IReadOnlyList<ChunkResult> results, Func<int, string> modelName, IReadOnlySet<long> pending);
 
-    /// <summary>Writes the batches' data and makes it durable (one fsync for them all). Runs on another thread,
-    /// beside <see cref="Place"/> and <see cref="Commit"/> of other batches; the result buffers stay the
-    /// batches' until they are committed.</summary>
+    /// <summary>Writes the batches' data, beside <see cref="MakeDurable"/> of earlier batches on another thread;
+    /// the result buffers stay the batches' until they are committed.</summary>
+    void Write(IReadOnlyList<PlacedBatch> batches);
+
+    /// <summary>Makes the written batches' data durable (one fsync for them all). Runs on a pool thread,
+    /// beside <see cref="Write"/> of later batches.</summary>
     void MakeDurable(IReadOnlyList<PlacedBatch> batches);
 
     /// <summary>Commits the ledger rows of a durable batch: from now on its chunks are stored.</summary>

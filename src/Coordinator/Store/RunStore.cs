@@ -229,10 +229,11 @@ public sealed class RunStore : IResultStore, IDisposable
             offsets[r] = layout.GridOffset(item.Chunk, item.Start, item.Count, result.Evaluations) ?? Append(model, layout, result.Evaluations);
         }
 
-        return new PlacedBatch(results, duplicates, new Placement(offsets, modelName));
+        return new PlacedBatch(results, duplicates, new Placement(offsets, modelName, []));
     }
 
-    private sealed record Placement(long[] Offsets, Func<int, string> ModelName);
+    /// <summary>Where a batch's results go, and once written, the files that hold them.</summary>
+    private sealed record Placement(long[] Offsets, Func<int, string> ModelName, HashSet<FileStream> Files);
 
     /// <summary>The chunks whose ledger rows say they are stored, read once and then kept by <see cref="Commit"/>:
     /// a lookup per result was a SQLite query on the aggregator's thread (its per-chunk cost, docs/BENCHMARKS.md).</summary>
@@ -254,12 +255,13 @@ public sealed class RunStore : IResultStore, IDisposable
 
     private HashSet<long>? _committed;
 
-    /// <summary>Writes the batches' new slices at their places, those end to end as one, and makes them
-    /// durable (one fsync of every file written). Runs off the aggregator's thread, beside <see cref="Place"/>, <see cref="Commit"/> and readers
-    /// of this store: it touches the array files only, and no other batch writes the same slices.</summary>
-    public void MakeDurable(IReadOnlyList<PlacedBatch> batches)
+    /// <summary>Writes the batches' new slices at their places, those that lie end to end as one. Safe beside
+    /// <see cref="MakeDurable"/> of other batches and readers of this store: it touches the array files
+    /// only, and no other batch writes the same slices.</summary>
+    public void Write(IReadOnlyList<PlacedBatch> batches)
     {
         var slices = new List<ArrayFiles.Slice>();
+        var files = new HashSet<FileStream>();
         foreach (var batch in batches)
         {
             var placement = (Placement)batch.Placement!;
@@ -273,10 +275,16 @@ public sealed class RunStore : IResultStore, IDisposable
             }
         }
 
-        var touched = new HashSet<FileStream>();
-        Arrays().Write(slices, touched);
-        ArrayFiles.Flush(touched);
+        Arrays().Write(slices, files);
+        foreach (var batch in batches)
+        {
+            ((Placement)batch.Placement!).Files.UnionWith(files);
+        }
     }
+
+    /// <summary>fsync of every file the batches wrote to; safe beside <see cref="Write"/> of other batches.</summary>
+    public void MakeDurable(IReadOnlyList<PlacedBatch> batches) =>
+        ArrayFiles.Flush(batches.SelectMany(batch => ((Placement)batch.Placement!).Files).Distinct());
 
     /// <summary>Commits the ledger rows of a durable batch in one transaction.</summary>
     public void Commit(PlacedBatch batch)
@@ -321,11 +329,12 @@ public sealed class RunStore : IResultStore, IDisposable
         }
     }
 
-    /// <summary>Stores results: <see cref="Place"/>, <see cref="MakeDurable"/>, <see cref="Commit"/>. Returns, per
+    /// <summary>Stores results: <see cref="Place"/>, <see cref="Write"/>, <see cref="MakeDurable"/>, <see cref="Commit"/>. Returns, per
     /// result, whether it was a duplicate (its chunk already stored), in which case it was dropped.</summary>
     public bool[] Store(IReadOnlyList<ChunkResult> results, Func<int, string> modelName)
     {
         var batch = Place(results, modelName, new HashSet<long>());
+        Write([batch]);
         MakeDurable([batch]);
         Commit(batch);
         return batch.Duplicates;

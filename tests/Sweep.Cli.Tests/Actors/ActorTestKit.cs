@@ -83,6 +83,14 @@ public class MemoryStore(TimeSpan delayPerBatch) : IResultStore
         return new PlacedBatch(results, results.Select(r => pending.Contains(r.Item.Chunk) || _stored.Contains(r.Item.Chunk) || !seen.Add(r.Item.Chunk)).ToArray());
     }
 
+    /// <summary>What the pool threads did, in order: "write 1,2", "durable 1,2 begins", "durable 1,2 ends" (chunks).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Steps { get; } = new();
+
+    private static string Chunks(IReadOnlyList<PlacedBatch> batches) => string.Join(",", batches.SelectMany(b => b.Results).Select(r => r.Item.Chunk));
+
+    /// <summary>Writes nothing: results are kept by <see cref="Commit"/>.</summary>
+    public void Write(IReadOnlyList<PlacedBatch> batches) => Steps.Enqueue($"write {Chunks(batches)}");
+
     /// <summary>Calls of <see cref="MakeDurable"/> begun.</summary>
     public int DurableCalls => _durableCalls;
 
@@ -92,7 +100,9 @@ public class MemoryStore(TimeSpan delayPerBatch) : IResultStore
     public void MakeDurable(IReadOnlyList<PlacedBatch> batches)
     {
         Interlocked.Increment(ref _durableCalls);
+        Steps.Enqueue($"durable {Chunks(batches)} begins");
         Thread.Sleep(delayPerBatch * batches.Count);
+        Steps.Enqueue($"durable {Chunks(batches)} ends");
     }
 
     public void Commit(PlacedBatch batch)

@@ -97,6 +97,10 @@ public sealed class AggregatorActorTests : ActorTestKit, IDisposable
         Assert.IsType<AggregatorDrained>(replies[3]);
         Assert.Equal(2, store.Stored.Count);
         Assert.Equal(2, store.Batches); // chunk 0; then chunk 1 with the duplicate, written during the first fsync
+        // Chunk 1 (its duplicate dropped at placing, so its batch holds both results) is written while chunk 0's fsync waits.
+        var steps = store.Steps.ToList();
+        Assert.Equal(["write 0", "durable 0 begins", "durable 0 ends", "durable 1,0 begins", "durable 1,0 ends"], steps.Where(step => step != "write 1,0"));
+        Assert.InRange(steps.IndexOf("write 1,0"), 1, steps.IndexOf("durable 0 ends") - 1); // beside the fsync (whichever thread starts first)
     }
 
     public new void Dispose()
