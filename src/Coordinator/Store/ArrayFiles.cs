@@ -26,8 +26,10 @@ public sealed class ArrayFiles : IDisposable
 
     private readonly Dictionary<string, Model> _models;
 
-    /// <summary>Where direct writes copy their data; made on the first one.</summary>
-    private readonly Lazy<AlignedBuffer> _staging = new(() => new AlignedBuffer(4 << 20));
+    /// <summary>Where direct writes copy their data; made on the first one, and one per process: a 4 MiB
+    /// pinned array per run counted towards the large-object budget, and several runs in one process (the
+    /// benchmarks, tests) then paid a full collection each. Writers take turns on its lock.</summary>
+    private static readonly Lazy<AlignedBuffer> Staging = new(() => new AlignedBuffer(4 << 20));
 
     private sealed record Model(ModelArrays Layout, ArrayFile[] Observables, ArrayFile Status);
 
@@ -258,9 +260,9 @@ public sealed class ArrayFiles : IDisposable
     /// the staging buffer a few MiB at a time and written from it directly.</summary>
     private void WriteDirect(ArrayFile file, ReadOnlySpan<Piece> run, long from, long to)
     {
-        lock (_staging)
+        lock (Staging)
         {
-            var staging = _staging.Value.Span;
+            var staging = Staging.Value.Span;
             for (long offset = from; offset < to;)
             {
                 int length = (int)Math.Min(staging.Length, to - offset);
