@@ -84,7 +84,10 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, SubscriptionInitialStateMode.InitialStateAsEvents, typeof(IMemberEvent));
-        Timers.StartPeriodicTimer("ask", AskForRuns.Instance, TimeSpan.FromSeconds(1));
+        // Only coordinators that have not answered are asked: one that is Up but still preparing its run (its run front
+        // not there yet) is asked again within 0.1 s. Once a second, a re-joined worker started serving the new run
+        // 1.0 s after joining, most of a 10^7-point run's time (docs/BENCHMARKS.md, "Cluster after the sixth part").
+        Timers.StartPeriodicTimer("ask", AskForRuns.Instance, TimeSpan.FromMilliseconds(100));
     }
 
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
