@@ -12,8 +12,8 @@ namespace Sweep.Coordinator.Store;
 /// ledger's business (<see cref="RunStore"/>): data files start sparse (zeros), status files start at
 /// 255 (not computed). The data starts at 4096 (the header is padded to it), so a chunk's slice, a
 /// multiple of 4 KiB for the planner's chunk sizes, goes to the device with direct I/O
-/// (<see cref="DirectIo"/>); only the unaligned ends of a slice, and the status bytes, go through the
-/// page cache. Files written by versions before that (64-byte headers) are read and written alike.
+/// (<see cref="DirectIo"/>), the status bytes too; only the unaligned ends of a run of slices go
+/// through the page cache. Files written by versions before that (64-byte headers) are read and written alike.
 /// </summary>
 public sealed class ArrayFiles : IDisposable
 {
@@ -105,7 +105,7 @@ public sealed class ArrayFiles : IDisposable
                 var status = OpenChecked(PathOf(runDirectory, model.Model, ModelArrays.StatusName), NpyFormat.UInt8, model, 1, writable, opened);
                 if (writable)
                 {
-                    foreach (var file in observables)
+                    foreach (var file in observables.Append(status))
                     {
                         file.Direct = DirectIo.TryOpen(file.File.Name);
                     }
@@ -337,8 +337,8 @@ public sealed class ArrayFiles : IDisposable
     internal void ReadStatus(string model, long first, Span<byte> destination) =>
         ReadExactly(_models[model].Status.File, destination, _models[model].Status.DataOffset + first);
 
-    /// <summary>Whether every observable file of <paramref name="model"/> takes direct writes (tests).</summary>
-    internal bool WritesDirect(string model) => _models[model].Observables.All(file => file.Direct is not null);
+    /// <summary>Whether every file of <paramref name="model"/> takes direct writes (tests).</summary>
+    internal bool WritesDirect(string model) => _models[model].Observables.Append(_models[model].Status).All(file => file.Direct is not null);
 
     private static void ReadExactly(FileStream file, Span<byte> destination, long offset)
     {
