@@ -358,7 +358,7 @@ public sealed class RunStore : IResultStore, IDisposable
 
     private readonly Dictionary<string, long> _appendEnd = [];
 
-    /// <summary>Whether the model's observable slices go to the disk with direct I/O (<see cref="DirectIo"/>).</summary>
+    /// <summary>Whether the model's array files are written with direct I/O (<see cref="DirectIo"/>).</summary>
     internal bool WritesDirect(string model) => Arrays().WritesDirect(model);
 
     private ArrayFiles Arrays() => _arrays ?? throw new InvalidOperationException("the run store's array files are not open (UseArrays)");
