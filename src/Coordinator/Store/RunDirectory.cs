@@ -25,24 +25,26 @@ public static class RunDirectory
         if (File.Exists(database))
         {
             var store = RunStore.OpenExisting(database, writer: true);
-            string? hash = store.GetMeta("spec_hash"), storedShard = store.GetMeta("shard");
-            if (hash == plan.SpecHash && storedShard == shard?.ToString())
+            string? hash, storedShard;
+            try
             {
-                try
+                (hash, storedShard) = (store.GetMeta("spec_hash"), store.GetMeta("shard"));
+                if (hash == plan.SpecHash && storedShard == shard?.ToString())
                 {
                     store.UseArrays(ArrayLayout.From(plan));
+                    resumed = true;
+                    store.ClearFailures();
+                    // Same plan: keep the spec's latest text, so that presentation (its figures, comments) follows edits.
+                    store.SetMeta("spec", plan.Spec.SourceText);
+                    return store;
                 }
-                catch
-                {
-                    store.Dispose();
-                    throw;
-                }
-
-                resumed = true;
-                store.ClearFailures();
-                // Same plan: keep the spec's latest text, so that presentation (its figures, comments) follows edits.
-                store.SetMeta("spec", plan.Spec.SourceText);
-                return store;
+            }
+            catch
+            {
+                // Closed now, not by a finalizer later: an abandoned connection's close checkpoints and deletes
+                // the log files, which changed a damaged directory after its command had returned (fuzz test).
+                store.Dispose();
+                throw;
             }
 
             store.Dispose();

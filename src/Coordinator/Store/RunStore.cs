@@ -84,16 +84,24 @@ public sealed class RunStore : IResultStore, IDisposable
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         var store = new RunStore(connection, path);
-        // 64 KiB pages (from when results were blobs; a batch's ledger rows still fit one); WAL keeps readers (status, export) off the writer's back;
-        // NORMAL sync loses nothing on a process kill (only on power loss: the last commits).
-        store.Execute("PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;");
-        if (writer)
+        try
         {
-            store.Execute($"PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WalCheckpointer.MaxWalBytes};");
-            store._checkpointer = new WalCheckpointer(connectionString);
-        }
+            // 64 KiB pages (from when results were blobs; a batch's ledger rows still fit one); WAL keeps readers (status, export) off the writer's back;
+            // NORMAL sync loses nothing on a process kill (only on power loss: the last commits).
+            store.Execute("PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;");
+            if (writer)
+            {
+                store.Execute($"PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WalCheckpointer.MaxWalBytes};");
+                store._checkpointer = new WalCheckpointer(connectionString);
+            }
 
-        return store;
+            return store;
+        }
+        catch
+        {
+            store.Dispose(); // the connection closed now, not by a finalizer after the command returned
+            throw;
+        }
     }
 
     /// <summary>Opens an existing run's database, checked to be a sweep run store before anything

@@ -93,14 +93,15 @@ public partial class ClusterRunTests(ITestOutputHelper output)
         using var cluster = new DistributedHarness(run);
         var coordinator = cluster.Coordinator("d");
         var victim = cluster.Worker();
-        cluster.Worker();
-        cluster.Worker();
-        // Serving, so it holds chunks when killed (results no longer slow the run down: 200 chunks may be stored
-        // before the third process has even joined), and the run cannot end before they are dispatched again.
+        // The victim serves the run alone until it is killed, so it holds chunks then (its next ones asked ahead):
+        // with other workers beside it, the coordinator's window could be theirs at that moment (one CI run in
+        // several: the run ended without it, nothing to re-dispatch). The run cannot end before they are dispatched again.
         await cluster.WaitForLog(victim, "serving run");
         await cluster.WaitForChunks(coordinator, 200);
         victim.Kill();
         var killed = DateTimeOffset.UtcNow;
+        cluster.Worker();
+        cluster.Worker();
         await cluster.WaitForLog(coordinator, "re-dispatching them");
         var line = RedispatchLine().Match(cluster.Log(coordinator));
         Assert.True(line.Success, cluster.Log(coordinator));
