@@ -93,11 +93,13 @@ public partial class ClusterRunTests(ITestOutputHelper output)
         using var cluster = new DistributedHarness(run);
         var coordinator = cluster.Coordinator("d");
         var victim = cluster.Worker();
-        // The victim serves the run alone until it is killed, so it holds chunks then (its next ones asked ahead):
-        // with other workers beside it, the coordinator's window could be theirs at that moment (one CI run in
-        // several: the run ended without it, nothing to re-dispatch). The run cannot end before they are dispatched again.
+        // The victim serves the run alone, and is killed frozen at a moment the coordinator shows chunks in flight, so
+        // it holds chunks then: killed at any moment, it could hold none (its results returned, the coordinator's window
+        // full of chunks being stored: CI runs ended without anything to re-dispatch). The run cannot end before they
+        // are dispatched again.
         await cluster.WaitForLog(victim, "serving run");
         await cluster.WaitForChunks(coordinator, 200);
+        await cluster.FreezeHoldingChunks(coordinator, victim);
         victim.Kill();
         var killed = DateTimeOffset.UtcNow;
         cluster.Worker();

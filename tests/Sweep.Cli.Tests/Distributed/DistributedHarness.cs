@@ -85,6 +85,30 @@ internal sealed class DistributedHarness(RunHarness run) : IDisposable
         Assert.Fail($"fewer than {chunks} chunks stored after {seconds} s:\n{Log(coordinator)}\nall logs:\n{AllLogs()}");
     }
 
+    /// <summary>Stops <paramref name="worker"/> (SIGSTOP) at a moment it holds chunks of <paramref name="coordinator"/>'s
+    /// run, and leaves it stopped: the worker must be the run's only one, so that the chunks the coordinator's progress
+    /// shows in flight while it is frozen are its own (it can return none). Tried again after a SIGCONT while none are.</summary>
+    public async Task FreezeHoldingChunks(Process coordinator, Process worker, int attempts = 50)
+    {
+        for (int attempt = 0; attempt < attempts; attempt++)
+        {
+            int logged = Log(coordinator).Length;
+            Signal(worker, "STOP");
+            await Task.Delay(350); // three progress lines (--progress-interval 0.1) after the stop
+            string since = Log(coordinator)[logged..];
+            int at = since.LastIndexOf("\"in_flight\":", StringComparison.Ordinal);
+            if (at >= 0 && long.Parse(since[(at + 12)..].Split(',')[0]) > 0)
+            {
+                return;
+            }
+
+            Signal(worker, "CONT");
+            await Task.Delay(20);
+        }
+
+        Assert.Fail($"the worker never held chunks in {attempts} attempts:\n{Log(coordinator)}");
+    }
+
     /// <summary>Waits until <paramref name="process"/> logged <paramref name="text"/>.</summary>
     public async Task WaitForLog(Process process, string text, int seconds = 60)
     {
