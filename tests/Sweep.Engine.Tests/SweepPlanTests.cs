@@ -60,6 +60,37 @@ public class SweepPlanTests
         Assert.Equal(mtj.OuterCount, next);
     }
 
+    [Theory]
+    [InlineData("h: {log: [1.0e-6, 1], n: 70}, T: {lin: [0.1, 1], n: 13}, J_T: {lin: [0.01, 0.1], n: 3}, S: {values: [0.5, 1, 2.5, 5, 10]}", "J: 0.7")]
+    [InlineData("h: {log: [1.0e-6, 1], n: 3}, T: {lin: [0.1, 1], n: 300}, J_T: {lin: [0.01, 0.1], n: 300}", "J: 0.7, S: 2")] // h and T: periods too long for a pattern
+    [InlineData("h: {log: [1.0e-6, 1], n: 2}, T: {lin: [0.1, 1], n: 70000}", "J: 0.7, S: 2, J_T: 0.1")] // T last, longer than a pattern
+    [InlineData("T: {lin: [0.1, 1], n: 4099}", "J: 0.7, S: 2, J_T: 0.1, h: 0.01")] // one axis, a period just over a pattern's minimum
+    public void Parameters_of_any_span_of_points_equal_the_nested_loops(string axes, string constants)
+    {
+        var junction = Plan($"name: fill\nmodels: [magnon-junction]\naxes: {{{axes}}}\nconstants: {{{constants}}}\nmax_points: 1000000\n").Models[0];
+        int[] at = junction.Axes.Select(a => junction.Model.ParameterIndex(a.Parameter)).ToArray();
+        double[][] values = junction.Axes.Select(a => a.ToArray()).ToArray();
+        var random = new Random(16);
+        var columns = junction.Model.Parameters.Select(_ => new double[20_000]).ToArray();
+        for (int trial = 0; trial < 200; trial++)
+        {
+            int count = (int)Math.Min(junction.OuterCount, random.Next(1, trial % 4 == 0 ? 20_000 : 2_100));
+            long start = random.NextInt64(0, junction.OuterCount - count + 1);
+            junction.FillParameters(start, count, columns);
+            for (int i = 0; i < count; i += 1 + i % 5)
+            {
+                long rest = start + i;
+                for (int a = junction.Axes.Length - 1; a >= 0; a--)
+                {
+                    Assert.Equal(values[a][rest % values[a].Length], columns[at[a]][i]);
+                    rest /= values[a].Length;
+                }
+
+                Assert.Equal(0.7, columns[junction.Model.ParameterIndex("J")][i]);
+            }
+        }
+    }
+
     [Fact]
     public void A_billion_point_plan_costs_constant_memory()
     {

@@ -33,6 +33,8 @@ public sealed class ModelPlan
         // A parameter comes from an axis (its position in Axes), else a constant, else its default.
         _axisOf = model.Parameters.Select(p => Array.FindIndex(Axes, a => a.Parameter == p.Name)).ToArray();
         _axisValues = Axes.Select(a => a.Count <= MaxCachedAxisLength ? a.ToArray() : null).ToArray();
+        _strides = Enumerable.Range(0, Axes.Length).Select(a => Shape.Skip(a + 1).Aggregate(1L, (p, n) => p * n)).ToArray();
+        _patterns = Patterns(Axes, _axisValues, _strides);
         _constant = model.Parameters.Select(p =>
             spec.Constants.FirstOrDefault(c => c.Key == p.Name) is { Key: not null } c ? c.Value : p.Default ?? double.NaN).ToArray();
 
@@ -84,8 +86,16 @@ public sealed class ModelPlan
     /// ones are computed point by point, so memory stays bounded for any plan.</summary>
     private const int MaxCachedAxisLength = 1 << 20;
 
+    /// <summary>An axis repeating within this many points is filled from its pattern (at most 512 KiB each).</summary>
+    private const int MaxPatternLength = 1 << 16;
+
+    /// <summary>Patterns hold whole periods, at least this many points: a tile's column is one or two block copies.</summary>
+    private const int MinPatternLength = 4096;
+
     private readonly int[] _axisOf;
     private readonly double[]?[] _axisValues;
+    private readonly long[] _strides;
+    private readonly double[]?[] _patterns;
     private readonly double[] _constant;
     private readonly int[] _restAxes = [];
     private readonly int[] _refinedParameter = [];
@@ -164,6 +174,11 @@ public sealed class ModelPlan
     /// <summary>Writes the parameter values of outer points [start, start + count) into
     /// <paramref name="columns"/>[parameter][0 … count). With <paramref name="constants"/> false the spec's
     /// constants are taken to be there already (<see cref="FillConstants"/>, once per reused set of columns).</summary>
+    /// <remarks>Column by column: an axis's values repeat with the period <c>Shape[a] × stride</c> along the flat index, so
+    /// an axis whose period is short (the last axes) is copied from its pattern (<see cref="_patterns"/>) in one or two
+    /// block copies per column, and an axis of long period holds each value over <c>stride</c> points (one fill per run).
+    /// Decoding run by run along the last axis instead took a fill call per parameter every <c>Shape[last]</c> points:
+    /// with 10 values of S last, as much time as the fused junction kernel itself (docs/BENCHMARKS.md, seventh part).</remarks>
     public void FillParameters(long start, int count, double[][] columns, bool constants = true)
     {
         if (constants)
@@ -171,52 +186,85 @@ public sealed class ModelPlan
             FillConstants(count, columns);
         }
 
-        if (Axes.Length == 0)
+        for (int p = 0; p < _axisOf.Length; p++)
         {
+            if (_axisOf[p] is var a and >= 0)
+            {
+                FillAxis(a, start, columns[p].AsSpan(0, count));
+            }
+        }
+    }
+
+    /// <summary>Axis <paramref name="a"/>'s values at outer points [start, start + column.Length).</summary>
+    private void FillAxis(int a, long start, Span<double> column)
+    {
+        if (_patterns[a] is { } pattern)
+        {
+            for (int done = 0, at = (int)(start % pattern.Length); done < column.Length; at = 0)
+            {
+                int run = Math.Min(column.Length - done, pattern.Length - at);
+                pattern.AsSpan(at, run).CopyTo(column[done..]);
+                done += run;
+            }
+
             return;
         }
 
-        // Decode the first point's multi-index (last axis fastest), then fill run by run along the
-        // last axis: its values are a block copy, every other swept parameter is constant in a run.
-        var index = new int[Axes.Length];
-        long rest = start;
-        for (int a = Axes.Length - 1; a >= 0; a--)
+        long stride = _strides[a];
+        for (int done = 0; done < column.Length;)
         {
-            index[a] = (int)(rest % Shape[a]);
-            rest /= Shape[a];
-        }
-
-        int last = Axes.Length - 1;
-        for (int done = 0; done < count;)
-        {
-            int run = Math.Min(count - done, Shape[last] - index[last]);
-            for (int p = 0; p < _axisOf.Length; p++)
+            long flat = start + done, step = flat / stride;
+            int i = (int)(step % Shape[a]);
+            if (stride == 1)
             {
-                int a = _axisOf[p];
-                if (a == last && _axisValues[last] is { } values)
+                int run = Math.Min(column.Length - done, Shape[a] - i);
+                if (_axisValues[a] is { } values)
                 {
-                    values.AsSpan(index[last], run).CopyTo(columns[p].AsSpan(done));
+                    values.AsSpan(i, run).CopyTo(column[done..]);
                 }
-                else if (a == last)
+                else
                 {
-                    for (int i = 0; i < run; i++)
+                    for (int k = 0; k < run; k++)
                     {
-                        columns[p][done + i] = AxisValue(last, index[last] + i);
+                        column[done + k] = Axes[a].ValueAt(i + k);
                     }
                 }
-                else if (a >= 0)
-                {
-                    Array.Fill(columns[p], AxisValue(a, index[a]), done, run);
-                }
-            }
 
-            done += run;
-            index[last] += run - 1;
-            for (int a = last; a >= 0 && ++index[a] == Shape[a]; a--)
+                done += run;
+            }
+            else
             {
-                index[a] = 0;
+                int run = (int)Math.Min(column.Length - done, stride - (flat - step * stride));
+                column.Slice(done, run).Fill(AxisValue(a, i));
+                done += run;
             }
         }
+    }
+
+    /// <summary>Per axis, its values as they repeat along the flat index (each held <c>stride</c> points), over a whole
+    /// number of periods and at least <see cref="MinPatternLength"/> long; null where one period is longer than
+    /// <see cref="MaxPatternLength"/> (each value then holds for thousands of points: filled run by run).</summary>
+    private static double[]?[] Patterns(AxisSpec[] axes, double[]?[] values, long[] strides)
+    {
+        var patterns = new double[]?[axes.Length];
+        for (int a = 0; a < axes.Length; a++)
+        {
+            long period = axes[a].Count * strides[a];
+            if (values[a] is not { } axis || period > MaxPatternLength)
+            {
+                continue;
+            }
+
+            var pattern = new double[(int)(period * Math.Max(1, (MinPatternLength + period - 1) / period))];
+            for (int k = 0; k < pattern.Length; k++)
+            {
+                pattern[k] = axis[(int)(k / strides[a] % axis.Length)];
+            }
+
+            patterns[a] = pattern;
+        }
+
+        return patterns;
     }
 
     private double AxisValue(int axis, int i) => _axisValues[axis] is { } cached ? cached[i] : Axes[axis].ValueAt(i);
