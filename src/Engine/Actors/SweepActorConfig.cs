@@ -39,6 +39,9 @@ public static class SweepActorConfig
           # system is shut down by the code that started it, not by a process-exit hook.
           coordinated-shutdown.run-by-clr-shutdown-hook = off
           coordinated-shutdown.exit-clr = off
+          # Each tick of the timer wheel wakes a thread-pool thread, which spins before it sleeps: an idle worker
+          # node used 7.2 % of a core with the 10 ms default, 4.3 % with 20 ms (docs/ENGINE.md, "Cluster").
+          scheduler.tick-duration = 20ms
         }
         {{WorkerDispatcher}} {
           type = PinnedDispatcher

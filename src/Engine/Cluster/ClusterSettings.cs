@@ -21,6 +21,10 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
     /// (announced to workers in the run offer). Not used by worker nodes.</summary>
     public int ResultPort { get; init; }
 
+    /// <summary>Join the seeds until one answers, however long that takes (a worker node re-joining after its
+    /// coordinators left: it waits for the next one); otherwise give up after <see cref="JoinTimeout"/> (exit 69).</summary>
+    public bool JoinUntilAnswered { get; init; }
+
     /// <summary>The seed addresses, the node's own when it has none.</summary>
     public IReadOnlyList<string> SeedAddresses =>
         (Seeds.Count > 0 ? Seeds : [new HostPort(Remoting.AdvertisedHost, Remoting.Listen.Port)]).Select(Address).ToList();
@@ -44,7 +48,9 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
             seed-nodes = [{{string.Join(", ", SeedAddresses.Select(a => $"\"{a}\""))}}]
             # Garbage on the port, a node going away: one line each, not a stream of info messages.
             log-info = off
-            shutdown-after-unsuccessful-join-seed-nodes = {{JoinTimeout.TotalSeconds}}s
+            # A worker waiting for a coordinator to come back keeps one actor system joining (each new one cost CPU
+            # and a new incarnation every 20 s); its repeated warnings are summarised once a minute (StandardErrorLogger).
+            shutdown-after-unsuccessful-join-seed-nodes = {{(JoinUntilAnswered ? "off" : $"{JoinTimeout.TotalSeconds}s")}}
             # A restarted worker whose previous incarnation is not yet removed tries again soon.
             retry-unsuccessful-join-after = 2s
             seed-node-timeout = 200ms

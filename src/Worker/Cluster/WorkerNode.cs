@@ -15,7 +15,7 @@ namespace Sweep.Worker.Cluster;
 /// lasts until the process is stopped or the incarnation loses every coordinator: its coordinator left or
 /// was removed, or the split brain resolver downed this node because it was cut off from the oldest
 /// coordinator (a coordinator killed, or this process frozen). Then the process starts a new incarnation
-/// that joins the seeds again, so a restarted coordinator finds the same worker processes
+/// that joins the seeds again, however long the next coordinator takes, so a restarted coordinator finds the same worker processes
 /// (docs/ENGINE.md, "Cluster"). Only the very first join may fail the process (exit 69).
 /// </summary>
 public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelRegistry registry, TextWriter log, MetricsHost monitoring, WorkerTestHooks hooks)
@@ -38,7 +38,8 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
         for (int incarnation = 1; !stop.IsCancellationRequested; incarnation++)
         {
             monitoring.Health.NotReady("joining the cluster");
-            await using var host = await ClusterJoin.StartNodeAsync(settings);
+            // After the first join the node waits for coordinators as long as it takes (the seeds are theirs).
+            await using var host = await ClusterJoin.StartNodeAsync(settings with { JoinUntilAnswered = joinedBefore });
             var system = host.System;
             if (!await ClusterJoin.WaitUpAsync(system, stop))
             {

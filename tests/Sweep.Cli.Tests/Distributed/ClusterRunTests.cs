@@ -222,6 +222,26 @@ public partial class ClusterRunTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_worker_waiting_longer_than_the_join_timeout_for_its_next_coordinator_stays_one_incarnation_with_a_quiet_log()
+    {
+        // Between two runs the worker joins the seed for longer than the first join may take (20 s): it keeps joining
+        // (no new actor system, no "could not join" line), and Akka's warning of each join attempt (every 0.2 s) is
+        // printed once, the rest summarised a minute later.
+        using var run = new RunHarness(Spec.Replace("n: 15", "n: 2").Replace("n: 10", "n: 2"));
+        using var cluster = new DistributedHarness(run);
+        var worker = cluster.Worker();
+        Assert.True(await cluster.ExitCode(cluster.Coordinator("a")) == 0, cluster.AllLogs());
+        await cluster.WaitForLog(worker, "re-joining the seeds");
+        await Task.Delay(ClusterSettings.JoinTimeout + TimeSpan.FromSeconds(2));
+        Assert.True(await cluster.ExitCode(cluster.Coordinator("b")) == 0, cluster.AllLogs());
+        string log = cluster.Log(worker);
+        Assert.Contains("(incarnation 2)", log);
+        Assert.DoesNotContain("could not join", log, StringComparison.Ordinal);
+        Assert.True(Regex.Count(log, "Couldn't join seed nodes") <= 1, log);
+        Assert.True(Regex.Count(log, "Tried to associate with unreachable remote address") <= 1, log);
+    }
+
+    [Fact]
     public async Task Two_coordinators_with_different_runs_share_one_worker_pool_and_both_complete_correctly()
     {
         using var first = new RunHarness(Spec);
