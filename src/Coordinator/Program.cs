@@ -6,5 +6,9 @@ namespace Sweep.Coordinator;
 /// Core framework referenced (the metrics server), those would make a public <c>Program</c>.</summary>
 internal static class SweepProgram
 {
-    public static int Main(string[] args) => SweepCli.Run(args, Console.Out, Console.Error, Console.In);
+    public static int Main(string[] args)
+    {
+        Sweep.Engine.JitProfile.Start("sweep", args);
+        return SweepCli.Run(args, Console.Out, Console.Error, Console.In);
+    }
 }

@@ -12,6 +12,7 @@ internal static class WorkerProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        JitProfile.Start("sweep-worker", args);
         var root = WorkerCommand.Configure(new RootCommand(WorkerCommand.Description), Console.Error, ModelRegistry.Default);
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
