@@ -12,8 +12,8 @@ namespace Sweep.Worker;
 public static class WorkerCommand
 {
     public const string Description = "Join the cluster of the coordinator at --seed and evaluate chunks for every run its coordinators offer. " +
-                                      "Outlives coordinators (re-joins the seeds when none is left). SIGTERM stops asking for work, finishes " +
-                                      "the chunks in hand, leaves the cluster and exits 0. Exit 69 if no seed answers within 20 s.";
+                                      "Outlives coordinators (re-joins the seeds when none is left, and waits there for the next one). SIGTERM stops asking " +
+                                      "for work, finishes the chunks in hand, leaves the cluster and exits 0. Exit 69 if no seed answers its first join within 20 s.";
 
     /// <summary>The <c>sweep worker</c> subcommand.</summary>
     public static Command Create(TextWriter log, ModelRegistry registry) => Configure(new Command("worker", Description), log, registry);
