@@ -3,8 +3,8 @@ using Sweep.Physics.Models;
 
 namespace Sweep.Physics.Tests;
 
-/// <summary>The junction's path for a selection of reduced conductances (SIMD Bose integrals, nothing
-/// else computed) against the full evaluation of all observables.</summary>
+/// <summary>The junction's path for a selection of linear-response, gas and relaxation observables (SIMD
+/// Bose integrals, nothing else computed) against the full evaluation of all observables.</summary>
 public class JunctionSelectedTests
 {
     private static readonly MagnonJunctionModel Model = new();
@@ -20,7 +20,11 @@ public class JunctionSelectedTests
     [InlineData("L21")]
     [InlineData("L22,lorenz")]
     [InlineData("ZT")]
-    public void Selected_linear_response_observables_equal_the_full_evaluation_and_its_statuses(string selection)
+    [InlineData("tau_plus")]    // the gas's and the relaxation's (GasRelaxationBatch), alone and with the others
+    [InlineData("n_mag,kappa,zeta,entropy,C_h")]
+    [InlineData("L11,K,tau_plus")]
+    [InlineData("tau_minus,C_h,l11")]
+    public void Selected_observables_equal_the_full_evaluation_and_its_statuses(string selection)
     {
         var batch = Points(1001);
         int[] selected = selection.Split(',').Select(Model.ObservableIndex).ToArray();
@@ -88,17 +92,43 @@ public class JunctionSelectedTests
         Assert.Contains(PointStatus.Ok, fast.Status);
     }
 
-    [Fact]
-    public void A_selection_beyond_linear_response_takes_the_full_path()
+    [Theory]
+    [InlineData("I_S")] // the nonlinear currents and the transients: only the full path computes them
+    [InlineData("dM_t")]
+    public void A_selection_beyond_the_batch_kernels_takes_the_full_path(string beyond)
     {
         var batch = Points(64);
         var full = Model.CreateResults(batch.Count);
         var mixed = Model.CreateResults(batch.Count);
         Model.Evaluate(batch, full);
-        Model.Evaluate(batch, mixed, [Model.ObservableIndex("L11"), Model.ObservableIndex("tau_plus")]);
+        Model.Evaluate(batch, mixed, [Model.ObservableIndex("L11"), Model.ObservableIndex("tau_plus"), Model.ObservableIndex(beyond)]);
         for (int o = 0; o < Model.Observables.Count; o++)
         {
             Assert.Equal(full.Columns[o], mixed.Columns[o]);
+        }
+    }
+
+    [Fact]
+    public void The_gas_kernel_s_outputs_are_the_model_s_observables_in_its_order()
+    {
+        string[] names = ["n_mag", "kappa", "zeta", "entropy", "C_h", "tau_plus", "tau_minus"];
+        Assert.Equal(GasRelaxationBatch.Observables, names.Length);
+        int first = Model.ObservableIndex(names[0]);
+        Assert.Equal(names, Enumerable.Range(first, names.Length).Select(o => Model.Observables[o].Name));
+    }
+
+    [Fact]
+    public void Gas_of_the_selected_path_matches_the_reference_entries_to_1e10()
+    {
+        foreach (var e in ReferenceData.Physics.GetProperty("magnon_gas").EnumerateArray())
+        {
+            double[] point = [ReferenceData.Number(e, "h"), ReferenceData.Number(e, "T"), 0.05, ReferenceData.Number(e, "S"),
+                ReferenceData.Number(e, "J"), 0.0, 0.0, 1.0, 0.0];
+            var results = Model.CreateResults(1);
+            Model.Evaluate(PointBatch.Single(point), results, [Model.ObservableIndex("n_mag"), Model.ObservableIndex("kappa")]);
+            Assert.Equal(PointStatus.Ok, results.Status[0]);
+            Near.Relative(ReferenceData.Number(e, "n"), results.Columns[Model.ObservableIndex("n_mag")][0], 1e-10, "n");
+            Near.Relative(ReferenceData.Number(e, "kappa"), results.Columns[Model.ObservableIndex("kappa")][0], 1e-10, "kappa");
         }
     }
 

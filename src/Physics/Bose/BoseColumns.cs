@@ -30,6 +30,13 @@ public readonly struct BoseColumns : IDisposable
         }
     }
 
+    /// <summary>Rents the columns for <paramref name="count"/> points, <see cref="X"/> not filled (another call's x is used).</summary>
+    public BoseColumns(int count)
+    {
+        _count = count;
+        _buffer = ArrayPool<double>.Shared.Rent(6 * count);
+    }
+
     public Span<double> X => Column(0);
 
     /// <summary>F_d = Scale · G_d.</summary>

@@ -28,6 +28,9 @@ public sealed class MagnonJunctionModel : Model
     // F_1, F_2, F_3: the selected path's, in LinearResponseBatch's order.
     private const int LastLinear = LinearResponseBatch.Observables - 1;
 
+    // Observables FirstGas … LastGas (n_mag, kappa, zeta, entropy, C_h, tau_plus, tau_minus): GasRelaxationBatch's order.
+    private const int FirstGas = LastLinear + 3, LastGas = FirstGas + GasRelaxationBatch.Observables - 1;
+
     private static readonly ParameterSpec[] ParameterList =
     [
         new("h", "energy", null, new ValidRange(0, 1e4),
@@ -203,10 +206,12 @@ public sealed class MagnonJunctionModel : Model
         return false;
     }
 
-    /// <summary>Only linear-response observables asked for (A, L11 … K, l11 … k, seebeck, lorenz, ZT): the fused
-    /// kernel (<see cref="LinearResponseBatch"/>), SIMD across points, computes them and their statuses, none of
-    /// the other observables' work (half-integer orders but F_{3/2}, relaxation, nonlinear currents); the points
-    /// it cannot decide go through the scalar rules.</summary>
+    /// <summary>Only linear-response observables asked for (A, L11 … K, l11 … k, seebeck, lorenz, ZT), and the gas's
+    /// and the relaxation's (n_mag … C_h, tau_plus, tau_minus): the fused kernel (<see cref="LinearResponseBatch"/>),
+    /// SIMD across points, computes the first and every point's status, the points it cannot decide going through
+    /// the scalar rules; then <see cref="GasRelaxationBatch"/> the others, if asked. None of the other
+    /// observables' work (nonlinear currents at shifted x, transients) is done; a selection with any of those
+    /// takes the full path.</summary>
     protected override bool EvaluateSelected(PointBatch batch, ResultBatch results, ReadOnlySpan<int> observables)
     {
         // Per outer point only: an inner time grid (the transients) takes the full path.
@@ -215,18 +220,22 @@ public sealed class MagnonJunctionModel : Model
             return false;
         }
 
+        var outputs = new double[]?[LinearResponseBatch.Observables];
+        double[]?[]? gasOutputs = null;
         foreach (int observable in observables)
         {
-            if (observable > LastLinear)
+            if (observable <= LastLinear)
+            {
+                outputs[observable] = results.Columns[observable];
+            }
+            else if (observable is >= FirstGas and <= LastGas)
+            {
+                (gasOutputs ??= new double[]?[GasRelaxationBatch.Observables])[observable - FirstGas] = results.Columns[observable];
+            }
+            else
             {
                 return false;
             }
-        }
-
-        var outputs = new double[]?[LinearResponseBatch.Observables];
-        foreach (int observable in observables)
-        {
-            outputs[observable] = results.Columns[observable];
         }
 
         int n = batch.Count;
@@ -240,6 +249,11 @@ public sealed class MagnonJunctionModel : Model
         }
 
         ArrayPool<int>.Shared.Return(undecided);
+        if (gasOutputs is not null)
+        {
+            GasRelaxationBatch.Evaluate(new JunctionPoints(c[H], c[T], c[JT], c[S], c[J], c[Dh], c[DT]), c[Nr], n, gasOutputs, results.Status);
+        }
+
         return true;
     }
 

@@ -1,0 +1,91 @@
+using System.Runtime.CompilerServices;
+using Sweep.Physics.Bose;
+using Sweep.Physics.Models;
+
+namespace Sweep.Physics.Junction;
+
+/// <summary>
+/// The magnon gas's thermodynamics (n_mag, kappa, zeta, entropy, C_h) and the contact's relaxation times
+/// (tau_plus, tau_minus) for many points at once (PHYSICS.md §1): the Bose integrals SIMD across points
+/// (<see cref="BoseBatch"/>: the half-integer orders, and the integer ones only when a relaxation time is
+/// asked for), then per point the scalar kernel's own closed forms (<see cref="MagnonGas"/>,
+/// <see cref="ContactRelaxation"/>), so both paths share every formula. The points' statuses are decided
+/// before (by <see cref="LinearResponseBatch"/> and the model's scalar rules); points not
+/// <see cref="PointStatus.Ok"/> get NaN.
+/// </summary>
+public static class GasRelaxationBatch
+{
+    /// <summary>Outputs, in the model's observable order.</summary>
+    public const int Observables = 7;
+
+    public const int Density = 0, Susceptibility = 1, Zeta = 2, Entropy = 3, HeatCapacity = 4, TauPlus = 5, TauMinus = 6;
+
+    /// <summary>Evaluates <paramref name="count"/> points into the non-null <paramref name="outputs"/> (indexed as
+    /// <see cref="Observables"/>; null: not asked for) on the widest path (<paramref name="width"/> 0) or a chosen one.</summary>
+    /// <param name="reservoirSites">N_r per point (the relaxation's reservoir size).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
+    public static void Evaluate(in JunctionPoints points, double[] reservoirSites, int count, double[]?[] outputs, PointStatus[] status,
+        int width = 0)
+    {
+        if (outputs.Length != Observables)
+        {
+            throw new ArgumentException($"outputs has {Observables} entries, one per observable (null: not asked for)", nameof(outputs));
+        }
+
+        width = width == 0 ? BoseBatch.PreferredWidth : width;
+        bool relaxation = outputs[TauPlus] is not null || outputs[TauMinus] is not null;
+        using var half = new BoseColumns(points.H.AsSpan(0, count), points.T.AsSpan(0, count));
+        var x = half.X;
+        for (int i = 0; i < count; i++)
+        {
+            if (status[i] != PointStatus.Ok)
+            {
+                x[i] = 1.0; // a rejected point's x may be 0 or of either sign: keep its lane an ordinary one
+            }
+        }
+
+        BoseBatch.EvaluateHalfOrders(x, half.Scale, half.G(0), half.G(1), half.G(2), half.G(3), width);
+        using var integer = new BoseColumns(count);
+        if (relaxation)
+        {
+            BoseBatch.Evaluate(x, integer.Scale, integer.G(0), integer.G(1), integer.G(2), width);
+        }
+
+        ReadOnlySpan<double> scale = half.Scale, g05 = half.G(0), g15 = half.G(1), g25 = half.G(2);
+        ReadOnlySpan<double> g1 = integer.G(0), g2 = integer.G(1), g3 = integer.G(2);
+        for (int i = 0; i < count; i++)
+        {
+            if (status[i] != PointStatus.Ok)
+            {
+                foreach (var column in outputs)
+                {
+                    column?[i] = double.NaN;
+                }
+
+                continue;
+            }
+
+            // Both BoseBatch calls scale alike at one x (F_d = scale·G_d: 1 below the regime switch, e^{−x} above),
+            // so the set keeps F_d = Weight·G_d. Below the switch its G_d are F_d, not e^{x} F_d: a common factor,
+            // which MagnonGas (F_d only) and ContactRelaxation (ratios of products of two G_d) do not see.
+            double w = scale[i];
+            double a = relaxation ? g1[i] : 0, b = relaxation ? g2[i] : 0, c = relaxation ? g3[i] : 0;
+            var f = new BoseIntegralSet(x[i], w, w * g05[i], w * a, w * g15[i], w * b, w * g25[i], w * c, g05[i], a, g15[i], b, g25[i], c);
+            double t = points.T[i];
+            double lambda = MagnonGas.ThermalFactor(t, points.Exchange[i] * points.Spin[i]); // D = J S
+            var gas = MagnonGas.Compute(f, t, lambda);
+            outputs[Density]?[i] = gas.Density;
+            outputs[Susceptibility]?[i] = gas.Susceptibility;
+            outputs[Zeta]?[i] = gas.Zeta;
+            outputs[Entropy]?[i] = gas.Entropy;
+            outputs[HeatCapacity]?[i] = gas.HeatCapacity;
+            if (relaxation)
+            {
+                double slope = JunctionTransport.TransmissionSlope(points.TunnelingExchange[i], points.Spin[i], points.Exchange[i]);
+                var times = ContactRelaxation.Compute(f, t, slope, lambda, reservoirSites[i]);
+                outputs[TauPlus]?[i] = times.TauPlus;
+                outputs[TauMinus]?[i] = times.TauMinus;
+            }
+        }
+    }
+}
