@@ -26,7 +26,7 @@ public class KernelBenchmarks
     private PointBatch _junctionSortedBatch = null!;
     private double[] _xSorted = [];
     private readonly double[] _scale = new double[Points], _g1 = new double[Points], _g2 = new double[Points], _g3 = new double[Points];
-    private int[] _reducedSelection = [];
+    private int[] _reducedSelection = [], _everySelection = [], _gasSelection = [];
     private ResultBatch _junctionResults = null!;
     private PointBatch _mtjBatch = null!;
     private ResultBatch _mtjResults = null!;
@@ -55,6 +55,8 @@ public class KernelBenchmarks
             Fill(Points, 0.0), Fill(Points, 0.0), Fill(Points, 1.0), Fill(Points, 0.0),
         ], Points);
         _reducedSelection = new[] { "l11", "l12", "l22", "k" }.Select(_junction.ObservableIndex).ToArray();
+        _everySelection = Enumerable.Range(0, _junction.Observables.Count).ToArray();
+        _gasSelection = new[] { "L11", "K", "tau_plus" }.Select(_junction.ObservableIndex).ToArray();
 
         double[] t = Enumerable.Range(0, Junctions).Select(_ => 2 * random.NextDouble()).ToArray();
         double[] bias = Enumerable.Range(0, BiasPoints).Select(k => -4 + 8.0 * k / (BiasPoints - 1)).ToArray();
@@ -74,6 +76,12 @@ public class KernelBenchmarks
 
     [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, all 22 observables, per point")]
     public void JunctionObservables() => _junction.Evaluate(_junctionBatch, _junctionResults);
+
+    [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, all 25 observables selected (a run storing all), x random")]
+    public void JunctionEverySelected() => _junction.Evaluate(_junctionBatch, _junctionResults, _everySelection);
+
+    [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, L11 K tau_plus selected, x random")]
+    public void JunctionGasSelected() => _junction.Evaluate(_junctionBatch, _junctionResults, _gasSelection);
 
     [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, l11 l12 l22 k selected (SIMD), x random")]
     public void JunctionReducedRandom() => _junction.Evaluate(_junctionBatch, _junctionResults, _reducedSelection);

@@ -10,7 +10,7 @@ internal static class JunctionTestPoints
 
     /// <summary>h log-uniform so x = h/T spans [1e-9, 700], T on [0.01, 10], a third of them soft (S = 1) enough
     /// for a dense gas at high T; every 50th point critical (h = 0), every 90th with T out of range, every 40th and
-    /// 45th with a valid field or temperature bias, and with <paramref name="invalidFieldBias"/> every 70th with a
+    /// 45th with a valid field or temperature bias, t log-uniform on [1e-3, 1e5] (every 4th 0) for the transients, and with <paramref name="invalidFieldBias"/> every 70th with a
     /// field bias beyond 2h (invalid).</summary>
     public static PointBatch Random(int count, int seed, bool invalidFieldBias)
     {
@@ -28,6 +28,7 @@ internal static class JunctionTestPoints
             columns[5][i] = invalidFieldBias && i % 70 == 3 ? 3 * columns[0][i] + 1 : i % 40 == 9 ? 0.5 * columns[0][i] : 0.0;
             columns[6][i] = i % 45 == 5 ? 0.3 * t : 0.0; // biased reservoirs: their densities decide too
             columns[7][i] = 1.0;
+            columns[8][i] = i % 4 == 0 ? 0.0 : Math.Exp(Math.Log(1e-3) + random.NextDouble() * (Math.Log(1e5) - Math.Log(1e-3))); // the transients' t
         }
 
         return new PointBatch(columns, count);

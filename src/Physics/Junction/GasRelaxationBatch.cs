@@ -5,27 +5,30 @@ using Sweep.Physics.Models;
 namespace Sweep.Physics.Junction;
 
 /// <summary>
-/// The magnon gas's thermodynamics (n_mag, kappa, zeta, entropy, C_h) and the contact's relaxation times
-/// (tau_plus, tau_minus) for many points at once (PHYSICS.md §1): the Bose integrals SIMD across points
-/// (<see cref="BoseBatch"/>: the half-integer orders, and the integer ones only when a relaxation time is
-/// asked for), then per point the scalar kernel's own closed forms (<see cref="MagnonGas"/>,
-/// <see cref="ContactRelaxation"/>), so both paths share every formula. The points' statuses are decided
+/// The magnon gas's thermodynamics (n_mag, kappa, zeta, entropy, C_h), the contact's relaxation times
+/// (tau_plus, tau_minus) and the biases' relaxation after it opens (dh_t, dT_t, dM_t) for many points at once
+/// (PHYSICS.md §1): the Bose integrals SIMD across points (<see cref="BoseBatch"/>: the half-integer orders,
+/// and the integer ones only when the relaxation is asked for), then per point the scalar kernel's own closed
+/// forms (<see cref="MagnonGas"/>, <see cref="ContactRelaxation"/>, <see cref="BiasRelaxation"/>), so both
+/// paths share every formula. The points' statuses are decided
 /// before (by <see cref="LinearResponseBatch"/> and the model's scalar rules); points not
 /// <see cref="PointStatus.Ok"/> get NaN.
 /// </summary>
 public static class GasRelaxationBatch
 {
     /// <summary>Outputs, in the model's observable order.</summary>
-    public const int Observables = 7;
+    public const int Observables = 10;
 
-    public const int Density = 0, Susceptibility = 1, Zeta = 2, Entropy = 3, HeatCapacity = 4, TauPlus = 5, TauMinus = 6;
+    public const int Density = 0, Susceptibility = 1, Zeta = 2, Entropy = 3, HeatCapacity = 4, TauPlus = 5, TauMinus = 6,
+        FieldBiasAt = 7, TemperatureBiasAt = 8, MagnetizationDifferenceAt = 9;
 
     /// <summary>Evaluates <paramref name="count"/> points into the non-null <paramref name="outputs"/> (indexed as
     /// <see cref="Observables"/>; null: not asked for) on the widest path (<paramref name="width"/> 0) or a chosen one.</summary>
     /// <param name="reservoirSites">N_r per point (the relaxation's reservoir size).</param>
+    /// <param name="time">t per point after the contact opens (the transients' time).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
-    public static void Evaluate(in JunctionPoints points, double[] reservoirSites, int count, double[]?[] outputs, PointStatus[] status,
-        int width = 0)
+    public static void Evaluate(in JunctionPoints points, double[] reservoirSites, double[] time, int count, double[]?[] outputs,
+        PointStatus[] status, int width = 0)
     {
         if (outputs.Length != Observables)
         {
@@ -33,7 +36,8 @@ public static class GasRelaxationBatch
         }
 
         width = width == 0 ? BoseBatch.PreferredWidth : width;
-        bool relaxation = outputs[TauPlus] is not null || outputs[TauMinus] is not null;
+        bool transients = outputs[FieldBiasAt] is not null || outputs[TemperatureBiasAt] is not null || outputs[MagnetizationDifferenceAt] is not null;
+        bool relaxation = transients || outputs[TauPlus] is not null || outputs[TauMinus] is not null;
         using var half = new BoseColumns(points.H.AsSpan(0, count), points.T.AsSpan(0, count));
         var x = half.X;
         for (int i = 0; i < count; i++)
@@ -67,7 +71,7 @@ public static class GasRelaxationBatch
 
             // Both BoseBatch calls scale alike at one x (F_d = scale·G_d: 1 below the regime switch, e^{−x} above),
             // so the set keeps F_d = Weight·G_d. Below the switch its G_d are F_d, not e^{x} F_d: a common factor,
-            // which MagnonGas (F_d only) and ContactRelaxation (ratios of products of two G_d) do not see.
+            // which MagnonGas (F_d only), ContactRelaxation and BiasRelaxation (ratios of products of two G_d) do not see.
             double w = scale[i];
             double a = relaxation ? g1[i] : 0, b = relaxation ? g2[i] : 0, c = relaxation ? g3[i] : 0;
             var f = new BoseIntegralSet(x[i], w, w * g05[i], w * a, w * g15[i], w * b, w * g25[i], w * c, g05[i], a, g15[i], b, g25[i], c);
@@ -85,6 +89,13 @@ public static class GasRelaxationBatch
                 var times = ContactRelaxation.Compute(f, t, slope, lambda, reservoirSites[i]);
                 outputs[TauPlus]?[i] = times.TauPlus;
                 outputs[TauMinus]?[i] = times.TauMinus;
+                if (transients)
+                {
+                    var biases = BiasRelaxation.Compute(f, times, points.FieldBias[i], points.TemperatureBias[i], time[i]);
+                    outputs[FieldBiasAt]?[i] = biases.FieldBias;
+                    outputs[TemperatureBiasAt]?[i] = biases.TemperatureBias;
+                    outputs[MagnetizationDifferenceAt]?[i] = -gas.Susceptibility * biases.FieldBias + gas.Zeta * biases.TemperatureBias;
+                }
             }
         }
     }

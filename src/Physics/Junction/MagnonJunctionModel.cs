@@ -28,8 +28,9 @@ public sealed class MagnonJunctionModel : Model
     // F_1, F_2, F_3: the selected path's, in LinearResponseBatch's order.
     private const int LastLinear = LinearResponseBatch.Observables - 1;
 
-    // Observables FirstGas … LastGas (n_mag, kappa, zeta, entropy, C_h, tau_plus, tau_minus): GasRelaxationBatch's order.
-    private const int FirstGas = LastLinear + 3, LastGas = FirstGas + GasRelaxationBatch.Observables - 1;
+    // The exact currents at the bias, then from FirstGas on the others (n_mag … C_h, tau_plus, tau_minus, dh_t, dT_t,
+    // dM_t) in GasRelaxationBatch's order.
+    private const int SpinCurrent = LastLinear + 1, HeatCurrent = LastLinear + 2, FirstGas = LastLinear + 3;
 
     private static readonly ParameterSpec[] ParameterList =
     [
@@ -206,35 +207,35 @@ public sealed class MagnonJunctionModel : Model
         return false;
     }
 
-    /// <summary>Only linear-response observables asked for (A, L11 … K, l11 … k, seebeck, lorenz, ZT), and the gas's
-    /// and the relaxation's (n_mag … C_h, tau_plus, tau_minus): the fused kernel (<see cref="LinearResponseBatch"/>),
-    /// SIMD across points, computes the first and every point's status, the points it cannot decide going through
-    /// the scalar rules; then <see cref="GasRelaxationBatch"/> the others, if asked. None of the other
-    /// observables' work (nonlinear currents at shifted x, transients) is done; a selection with any of those
-    /// takes the full path.</summary>
+    /// <summary>Only what is asked for, SIMD across points: the fused kernel (<see cref="LinearResponseBatch"/>)
+    /// computes the asked-for linear-response observables (A, L11 … K, l11 … k, seebeck, lorenz, ZT) and every
+    /// point's status, the points it cannot decide going through the scalar rules; then, if asked,
+    /// <see cref="GasRelaxationBatch"/> the gas, the relaxation times and the transients, and the exact currents
+    /// point by point (zero without a bias, the Bose integrals at the reservoirs' x otherwise). A time grid on the
+    /// inner axis takes the full path.</summary>
     protected override bool EvaluateSelected(PointBatch batch, ResultBatch results, ReadOnlySpan<int> observables)
     {
-        // Per outer point only: an inner time grid (the transients) takes the full path.
-        if (batch.InnerLength != 1)
+        if (batch.InnerGrid is not null)
         {
             return false;
         }
 
         var outputs = new double[]?[LinearResponseBatch.Observables];
         double[]?[]? gasOutputs = null;
+        bool currents = false;
         foreach (int observable in observables)
         {
             if (observable <= LastLinear)
             {
                 outputs[observable] = results.Columns[observable];
             }
-            else if (observable is >= FirstGas and <= LastGas)
+            else if (observable is SpinCurrent or HeatCurrent)
             {
-                (gasOutputs ??= new double[]?[GasRelaxationBatch.Observables])[observable - FirstGas] = results.Columns[observable];
+                currents = true;
             }
             else
             {
-                return false;
+                (gasOutputs ??= new double[]?[GasRelaxationBatch.Observables])[observable - FirstGas] = results.Columns[observable];
             }
         }
 
@@ -251,7 +252,20 @@ public sealed class MagnonJunctionModel : Model
         ArrayPool<int>.Shared.Return(undecided);
         if (gasOutputs is not null)
         {
-            GasRelaxationBatch.Evaluate(new JunctionPoints(c[H], c[T], c[JT], c[S], c[J], c[Dh], c[DT]), c[Nr], n, gasOutputs, results.Status);
+            GasRelaxationBatch.Evaluate(new JunctionPoints(c[H], c[T], c[JT], c[S], c[J], c[Dh], c[DT]), c[Nr], c[Time], n, gasOutputs,
+                results.Status);
+        }
+
+        if (currents)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                var exact = results.Status[i] == PointStatus.Ok
+                    ? NonlinearCurrents.Compute(c[H][i], c[T][i], c[Dh][i], c[DT][i], JunctionTransport.TransmissionSlope(c[JT][i], c[S][i], c[J][i]))
+                    : new NonlinearCurrents(double.NaN, double.NaN);
+                results.Columns[SpinCurrent][i] = exact.SpinCurrent;
+                results.Columns[HeatCurrent][i] = exact.HeatCurrent;
+            }
         }
 
         return true;
