@@ -41,11 +41,21 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
             // After the first join the node waits for coordinators as long as it takes (the seeds are theirs).
             await using var host = await ClusterJoin.StartNodeAsync(settings with { JoinUntilAnswered = joinedBefore });
             var system = host.System;
+            // The work source and the workers start with the node, not once it is Up: the source learns of the
+            // coordinators from the membership that the seed's welcome brings and asks them for work while this node
+            // is still Joining. (Up comes a leader round and a gossip round later, 0.2–0.4 s, most of a short
+            // run's time; a Joining member is watched like an Up one, docs/BENCHMARKS.md "the eighth part".)
+            var state = _state = new WorkerNodeState();
+            // Two chunks per worker asked ahead: a worker finds its next chunk here rather than waiting a round trip.
+            var source = system.ActorOf(ClusterWorkSourceActor.Props(_plans, registry, 2 * concurrency, certificate, hooks, log, Id, state), "work");
+            system.ActorOf(WorkerPoolActor.Props(concurrency, Id, hash => _plans.GetValueOrDefault(hash), source, source, source, metrics: metrics), "workers");
             if (!await ClusterJoin.WaitUpAsync(system, stop))
             {
                 if (stop.IsCancellationRequested)
                 {
-                    log.WriteLine($"sweep-worker {Id}: stopping while joining the cluster (holding no chunks)");
+                    log.WriteLine($"sweep-worker {Id}: stopping while joining the cluster; finishing the {state.Held} chunks in hand");
+                    source.Tell(Sweep.Engine.Messages.StopWorking.Instance);
+                    await Task.WhenAny(state.Drained, system.WhenTerminated);
                     return;
                 }
 
@@ -61,11 +71,7 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
             joinedBefore = true;
             var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
             log.WriteLine($"sweep-worker {Id}: joined the cluster as {self} (incarnation {incarnation}), concurrency {concurrency}");
-            var state = _state = new WorkerNodeState();
             monitoring.Health.ReadyWhen(() => stop.IsCancellationRequested ? "stopping" : null);
-            // Two chunks per worker asked ahead: a worker finds its next chunk here rather than waiting a round trip.
-            var source = system.ActorOf(ClusterWorkSourceActor.Props(_plans, registry, 2 * concurrency, certificate, hooks, log, Id, state), "work");
-            system.ActorOf(WorkerPoolActor.Props(concurrency, Id, hash => _plans.GetValueOrDefault(hash), source, source, source, metrics: metrics), "workers");
 
             var stopped = Task.Delay(Timeout.Infinite, stop);
             var ended = await Task.WhenAny(stopped, state.LonelyTask, system.WhenTerminated);
