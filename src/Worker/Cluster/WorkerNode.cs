@@ -43,8 +43,8 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
             var system = host.System;
             // The work source and the workers start with the node, not once it is Up: the source learns of the
             // coordinators from the membership that the seed's welcome brings and asks them for work while this node
-            // is still Joining. (Up comes a leader round and a gossip round later, 0.2–0.4 s, most of a short
-            // run's time; a Joining member is watched like an Up one, docs/BENCHMARKS.md "the eighth part".)
+            // is still Joining. (Up comes a leader round and a gossip round later, 0.2–0.4 s, most of a short run's
+            // time. Until then the coordinator's watch on this node is Akka.Remote's, by heartbeats; docs/ENGINE.md.)
             var state = _state = new WorkerNodeState();
             // Two chunks per worker asked ahead: a worker finds its next chunk here rather than waiting a round trip.
             var source = system.ActorOf(ClusterWorkSourceActor.Props(_plans, registry, 2 * concurrency, certificate, hooks, log, Id, state), "work");
