@@ -178,6 +178,16 @@ public class BoseBatchTests
         Assert.Equal(with.G3, without.Item4);
     }
 
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Both_order_sets_scale_alike_at_every_x(int width)
+    {
+        // The junction's gas and relaxation (GasRelaxationBatch) combine G_d of both sets under one scale.
+        double[] x = Enumerable.Range(0, 403).Select(i => 1e-9 * Math.Pow(10, i * 0.03)).Append(BoseIntegrals.RegimeSwitch)
+            .Append(Math.BitDecrement(BoseIntegrals.RegimeSwitch)).ToArray();
+        Assert.Equal(Evaluate(x, width).Scale, HalfOrders(x, width).Scale);
+    }
+
     private static (double[] Scale, double[] G05, double[] G15, double[] G25, double[] G35) HalfOrders(double[] x, int width)
     {
         var r = (new double[x.Length], new double[x.Length], new double[x.Length], new double[x.Length], new double[x.Length]);
