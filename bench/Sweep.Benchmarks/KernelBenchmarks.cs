@@ -74,7 +74,7 @@ public class KernelBenchmarks
     [Benchmark(OperationsPerInvoke = Points, Description = "six F_d together, per x, worst case x in [1, 2]")]
     public double BoseIntegralSetNearSwitch() => SumBoseIntegrals(_xNearSwitch);
 
-    [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, all 22 observables, per point")]
+    [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, all 25 observables, full scalar path (no selection), per point")]
     public void JunctionObservables() => _junction.Evaluate(_junctionBatch, _junctionResults);
 
     [Benchmark(OperationsPerInvoke = Points, Description = "magnon-junction, all 25 observables selected (a run storing all), x random")]
