@@ -42,7 +42,7 @@ public class JunctionSelectedTests
         Assert.Contains(PointStatus.Invalid, fast.Status);
         Assert.Contains(PointStatus.Outside, fast.Status); // hot, soft magnets: a dense gas (PHYSICS.md §6)
         Assert.True(fast.Status.Count(s => s == PointStatus.Ok) > 500);
-        int tauPlus = Model.ObservableIndex("tau_plus"), firstTransient = Model.ObservableIndex("dh_t");
+        int tauPlus = Model.ObservableIndex("tau_plus"), firstTransient = Model.ObservableIndex("dh_t"), transients = 0;
         foreach (int o in selected)
         {
             for (int i = 0; i < batch.Count; i++)
@@ -60,18 +60,22 @@ public class JunctionSelectedTests
                     continue;
                 }
 
-                // A transient is the initial biases less their decay, e^{−t/τ₊}(y0 − w (Λ − λ_s) y0): a relative
-                // difference ε in a rate is t/τ₊ · ε of the value, and the difference of two near-equal terms
-                // keeps it on the scale of the initial biases, not of what is left of them.
+                // A transient is e^{−t/τ₊} (y0 − w (Λ − λ_s) y0): a relative difference ε in a rate is t/τ₊ · ε of the
+                // value, and the bracket, a difference of near-equal terms where the fast mode has decayed, keeps the
+                // roundings on the scale of the initial biases y0 (times the decay), not of what is left of them.
+                double t = batch.Columns[8][i], tau = full.Columns[tauPlus][i];
                 double biases = Math.Abs(batch.Columns[5][i]) + Math.Abs(batch.Columns[6][i]);
-                double scale = o == Model.ObservableIndex("dM_t")
+                double scale = (o == Model.ObservableIndex("dM_t")
                     ? (Math.Abs(full.Columns[Model.ObservableIndex("kappa")][i]) + Math.Abs(full.Columns[Model.ObservableIndex("zeta")][i])) * biases
-                    : biases;
-                double condition = 1 + batch.Columns[8][i] / full.Columns[tauPlus][i];
-                Assert.True(Math.Abs(full.Columns[o][i] - fast.Columns[o][i]) <= 1e-14 * condition * scale,
+                    : biases) * Math.Exp(-t / tau);
+                Assert.True(Math.Abs(full.Columns[o][i] - fast.Columns[o][i]) <= 1e-14 * (1 + t / tau) * scale,
                     $"{where}: expected {full.Columns[o][i]:R}, got {fast.Columns[o][i]:R}, initial biases {biases:R}");
+                transients += full.Columns[o][i] != 0 && Math.Abs(full.Columns[o][i]) > 1e-3 * scale ? 1 : 0;
             }
         }
+
+        // The transients were compared where something of the biases is left, not only where they are 0 or gone.
+        Assert.True(!selected.Any(o => o >= firstTransient) || transients >= 50, $"{transients} transients compared");
     }
 
     [Fact]
@@ -125,6 +129,49 @@ public class JunctionSelectedTests
         {
             Assert.Equal(full.Columns[o], selected.Columns[o]);
         }
+    }
+
+    [Fact]
+    public void Gas_and_relaxation_far_beyond_e_to_the_minus_x_s_range_equal_the_full_path()
+    {
+        // x = h/T from 700 (F_d near the smallest doubles) to 1e6 (F_d = 0; the relaxation from the scaled G_d alone).
+        double[] xs = [700, 745, 800, 1e3, 1e4, 1e6];
+        var columns = Enumerable.Range(0, Model.Parameters.Count).Select(_ => new double[xs.Length]).ToArray();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double[] point = [xs[i] * 0.01, 0.01, 0.1, 2.0, 1.0, 0.0, 0.0, 10.0, 0.0];
+            for (int p = 0; p < point.Length; p++)
+            {
+                columns[p][i] = point[p];
+            }
+        }
+
+        var batch = new PointBatch(columns, xs.Length);
+        string[] selected = ["n_mag", "kappa", "zeta", "entropy", "C_h", "tau_plus", "tau_minus"];
+        var full = Model.CreateResults(xs.Length);
+        var fast = Model.CreateResults(xs.Length);
+        Model.Evaluate(batch, full);
+        Model.Evaluate(batch, fast, selected.Select(Model.ObservableIndex).ToArray());
+        Assert.All(fast.Status, s => Assert.Equal(PointStatus.Ok, s));
+        foreach (string name in selected)
+        {
+            int o = Model.ObservableIndex(name);
+            for (int i = 0; i < xs.Length; i++)
+            {
+                double expected = full.Columns[o][i], actual = fast.Columns[o][i];
+                Assert.True(double.IsFinite(actual), $"{name} at x = {xs[i]}: {actual}");
+                if (Math.Abs(expected) < 1e-290)
+                {
+                    Assert.True(Math.Abs(actual) < 1e-290, $"{name} at x = {xs[i]}: expected {expected:R}, got {actual:R}"); // underflowed alike
+                }
+                else
+                {
+                    Near.Relative(expected, actual, 1e-13, $"{name} at x = {xs[i]}");
+                }
+            }
+        }
+
+        Assert.True(fast.Columns[Model.ObservableIndex("tau_plus")][^1] > 0); // τ± from the scaled integrals: finite, positive
     }
 
     [Fact]

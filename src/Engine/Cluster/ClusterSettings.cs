@@ -43,6 +43,13 @@ public sealed record ClusterSettings(RemotingSettings Remoting, string Role, IRe
           # once it is there, instead of after the 5 s gate that follows a refused connection (0.5 s measured
           # 0.1-1.1 s from a coordinator's start to its first dispatch: docs/BENCHMARKS.md, "Cluster").
           remote.retry-gate-closed-for = 200ms
+          # A worker serves while still Joining (WorkerNode); until it is Up the coordinator's watch on it is
+          # Akka.Remote's, by these heartbeats: the same verdict time as the cluster's detector below, not 10 s.
+          remote.watch-failure-detector {
+            heartbeat-interval = 500ms
+            acceptable-heartbeat-pause = 3s
+            threshold = 10
+          }
           cluster {
             roles = ["{{Role}}"]
             seed-nodes = [{{string.Join(", ", SeedAddresses.Select(a => $"\"{a}\""))}}]

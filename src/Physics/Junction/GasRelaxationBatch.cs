@@ -69,9 +69,10 @@ public static class GasRelaxationBatch
                 continue;
             }
 
-            // Both BoseBatch calls scale alike at one x (F_d = scale·G_d: 1 below the regime switch, e^{−x} above),
-            // so the set keeps F_d = Weight·G_d. Below the switch its G_d are F_d, not e^{x} F_d: a common factor,
-            // which MagnonGas (F_d only), ContactRelaxation and BiasRelaxation (ratios of products of two G_d) do not see.
+            // Both BoseBatch calls scale alike at one x (F_d = scale·G_d: 1 below the regime switch, e^{−x} above;
+            // BoseBatchTests), so the set keeps F_d = Weight·G_d. Below the switch its Weight is 1 and its G_d are F_d,
+            // not BoseIntegralSet's e^{−x} and e^{x} F_d: a common factor, which MagnonGas (F_d only), ContactRelaxation
+            // and BiasRelaxation (ratios of products of two G_d) do not see. The set goes to those three only.
             double w = scale[i];
             double a = relaxation ? g1[i] : 0, b = relaxation ? g2[i] : 0, c = relaxation ? g3[i] : 0;
             var f = new BoseIntegralSet(x[i], w, w * g05[i], w * a, w * g15[i], w * b, w * g25[i], w * c, g05[i], a, g15[i], b, g25[i], c);

@@ -104,6 +104,7 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
     {
         if (member.HasRole(ClusterSettings.CoordinatorRole) && _coordinators.Add(member.Address))
         {
+            _state.Welcome();
             _unanswered.Add(member.Address);
             Ask();
         }

@@ -59,6 +59,15 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
                     return;
                 }
 
+                if (state.Welcomed)
+                {
+                    // A seed answered, and the node was removed before it was Up (downed while joining): it joins again.
+                    joinedBefore = true;
+                    log.WriteLine($"sweep-worker {Id}: removed from the cluster while joining (its coordinator sends the chunks it held " +
+                                  "out again); re-joining the seeds");
+                    continue;
+                }
+
                 if (!joinedBefore)
                 {
                     throw new ClusterUnavailableException(ClusterJoin.Unreachable(settings));

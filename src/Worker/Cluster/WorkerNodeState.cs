@@ -7,6 +7,7 @@ public sealed class WorkerNodeState
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _lonely = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _held, _runs;
+    private volatile bool _welcomed;
 
     /// <summary>Work items this node holds: queued or being evaluated.</summary>
     public int Held => Volatile.Read(ref _held);
@@ -31,4 +32,9 @@ public sealed class WorkerNodeState
     }
 
     public void Lonely() => _lonely.TrySetResult();
+
+    /// <summary>True once the node learnt of a coordinator from the cluster's membership: a seed welcomed it.</summary>
+    public bool Welcomed => _welcomed;
+
+    public void Welcome() => _welcomed = true;
 }
