@@ -242,8 +242,8 @@ public sealed class MagnonJunctionModel : Model
         int n = batch.Count;
         var c = batch.Columns;
         int[] undecided = ArrayPool<int>.Shared.Rent(n);
-        int open = LinearResponseBatch.Evaluate(new JunctionPoints(c[H], c[T], c[JT], c[S], c[J], c[Dh], c[DT]), n, outputs,
-            results.Status, undecided);
+        var points = new JunctionPoints(c[H], c[T], c[JT], c[S], c[J], c[Dh], c[DT]);
+        int open = LinearResponseBatch.Evaluate(points, n, outputs, results.Status, undecided);
         for (int k = 0; k < open; k++)
         {
             SetStatus(batch, results, undecided[k]);
@@ -252,8 +252,7 @@ public sealed class MagnonJunctionModel : Model
         ArrayPool<int>.Shared.Return(undecided);
         if (gasOutputs is not null)
         {
-            GasRelaxationBatch.Evaluate(new JunctionPoints(c[H], c[T], c[JT], c[S], c[J], c[Dh], c[DT]), c[Nr], c[Time], n, gasOutputs,
-                results.Status);
+            GasRelaxationBatch.Evaluate(points, c[Nr], c[Time], n, gasOutputs, results.Status);
         }
 
         if (currents)
