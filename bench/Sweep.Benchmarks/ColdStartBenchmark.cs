@@ -35,7 +35,7 @@ internal static class ColdStartBenchmark
         {
             var (start, count) = model.ChunkRange(chunk);
             var result = evaluator.Evaluate(new WorkItem("coldstart", plan.SpecHash, chunk, 0, start, count, 1), "coldstart");
-            ChunkEvaluator.ResultBuffers.Return(result.Values);
+            result.Release();
             points += result.Evaluations;
             marks.Add((clock.Elapsed.TotalSeconds, points));
             if (pointsAtWarm < 0 && clock.Elapsed.TotalSeconds >= seconds - 2)

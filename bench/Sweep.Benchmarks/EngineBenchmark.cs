@@ -127,7 +127,7 @@ public static class EngineBenchmark
                 var (model, local) = plan.Locate(chunk);
                 var (start, count) = model.ChunkRange(local);
                 var result = evaluator.Evaluate(new Sweep.Engine.Messages.WorkItem("b", plan.SpecHash, chunk, model.Index, start, count, 1), "b");
-                ChunkEvaluator.ResultBuffers.Return(result.Values);
+                result.Release();
             }
         });
         return clock.Elapsed.TotalSeconds;

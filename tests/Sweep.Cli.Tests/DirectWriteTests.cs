@@ -25,8 +25,8 @@ public class DirectWriteTests
     private static ChunkResult Result(long chunk)
     {
         int n = Evaluations(chunk);
-        var values = new byte[2 * n * sizeof(double) + 40]; // pooled buffers are longer, at no particular alignment
-        var doubles = MemoryMarshal.Cast<byte, double>(values.AsSpan(0, 2 * n * sizeof(double)));
+        var values = new byte[2 * n * sizeof(double)];
+        var doubles = MemoryMarshal.Cast<byte, double>(values.AsSpan());
         for (int o = 0; o < 2; o++)
         {
             for (int k = 0; k < n; k++)
@@ -35,7 +35,7 @@ public class DirectWriteTests
             }
         }
 
-        return new ChunkResult(new WorkItem("r", "h", chunk, 0, chunk * Chunk, n, 1), n, 2, values,
+        return ChunkResult.Copy(new WorkItem("r", "h", chunk, 0, chunk * Chunk, n, 1), n, 2, values,
             Enumerable.Repeat((byte)(chunk % 5), n).ToArray(), "w0", TimeSpan.FromMilliseconds(1));
     }
 
@@ -76,6 +76,7 @@ public class DirectWriteTests
         {
             Assert.True(store.WritesDirect("big"), "the test directory's file system refused O_DIRECT");
             StoreAll(store, Order);
+            Assert.True(store.DirectBytes("big").Staged > 0, "slices off the pages are copied into the staging buffer");
             var read = new double[Evaluations(9)];
             Assert.True(store.ReadObservable(9, 1, read)); // the last, shorter chunk, read through the page cache
             Assert.Equal(Value(1, 9 * Chunk), read[0]);
@@ -101,6 +102,45 @@ public class DirectWriteTests
 
         AssertHoldsEveryValue(ArrayFiles.PathOf(direct, "big", "a"), ArrayFiles.HeaderAlignment);
         AssertHoldsEveryValue(ArrayFiles.PathOf(direct, "big", "b"), ArrayFiles.HeaderAlignment);
+    }
+
+    [Fact]
+    public void Slices_of_page_multiples_go_to_the_disk_from_the_results_own_buffers()
+    {
+        // 5 chunks of 8 192 points (64 KiB per observable, 8 KiB of status) and a last one of 100: every slice but the
+        // last starts on a page, so the evaluator's and the stream's page-aligned buffers are written as they are.
+        const int chunk = 8192, points = 5 * chunk + 100;
+        var layout = new ArrayLayout([new ModelArrays("big", [points], 1, ["a", "b"], FirstChunk: 0, ChunkSize: chunk)]);
+        ChunkResult Make(long c)
+        {
+            int n = (int)Math.Min(chunk, points - c * chunk);
+            var values = Enumerable.Range(0, 2 * n).Select(i => Value(i / n, c * chunk + i % n)).ToArray();
+            return ChunkResult.Copy(new WorkItem("r", "h", c, 0, c * chunk, n, 1), n, 2, MemoryMarshal.AsBytes(values.AsSpan()),
+                Enumerable.Repeat((byte)(c % 5), n).ToArray(), "w0", TimeSpan.Zero);
+        }
+
+        using var dir = new RunHarness("");
+        using (var store = RunStore.Create(Path.Combine(dir.Root, RunStore.FileName), "hash", "spec", null, layout))
+        {
+            Assert.True(store.WritesDirect("big"), "the test directory's file system refused O_DIRECT");
+            foreach (long[] batch in new long[][] { [3, 0], [5, 1, 2], [4] })
+            {
+                store.Store(batch.Select(Make).ToArray(), _ => "big");
+            }
+
+            var (inPlace, staged) = store.DirectBytes("big");
+            Assert.Equal(0, staged);
+            Assert.Equal(5L * chunk * (2 * sizeof(double) + 1), inPlace); // all but the last chunk's bytes, which are less than a page
+        }
+
+        byte[] a = File.ReadAllBytes(ArrayFiles.PathOf(dir.Root, "big", "a")), b = File.ReadAllBytes(ArrayFiles.PathOf(dir.Root, "big", "b"));
+        byte[] status = File.ReadAllBytes(ArrayFiles.PathOf(dir.Root, "big", "status"));
+        for (int k = 0; k < points; k++)
+        {
+            Assert.Equal(Value(0, k), BitConverter.ToDouble(a, ArrayFiles.HeaderAlignment + k * sizeof(double)));
+            Assert.Equal(Value(1, k), BitConverter.ToDouble(b, ArrayFiles.HeaderAlignment + k * sizeof(double)));
+            Assert.Equal(k / chunk % 5, status[ArrayFiles.HeaderAlignment + k]);
+        }
     }
 
     [Fact]

@@ -12,14 +12,14 @@ public class RunStoreTests
 
     private static ChunkResult Result(long chunk, double seed, int evaluations = 5, int observables = 2, long? start = null)
     {
-        byte[] values = new byte[observables * evaluations * sizeof(double) + 64]; // pooled buffers are longer
-        var doubles = MemoryMarshal.Cast<byte, double>(values.AsSpan(0, observables * evaluations * sizeof(double)));
+        byte[] values = new byte[observables * evaluations * sizeof(double)];
+        var doubles = MemoryMarshal.Cast<byte, double>(values.AsSpan());
         for (int k = 0; k < doubles.Length; k++)
         {
             doubles[k] = seed + k;
         }
 
-        return new ChunkResult(new WorkItem("r", "h", chunk, 0, start ?? chunk * evaluations, evaluations, 1), evaluations, observables,
+        return ChunkResult.Copy(new WorkItem("r", "h", chunk, 0, start ?? chunk * evaluations, evaluations, 1), evaluations, observables,
             values, Enumerable.Repeat((byte)((chunk + 1) % 5), evaluations).ToArray(), "w0", TimeSpan.FromMilliseconds(1));
     }
 

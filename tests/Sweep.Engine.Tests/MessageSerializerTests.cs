@@ -49,12 +49,12 @@ public class MessageSerializerTests
     private static ChunkResult MakeResult(WorkItem item, int evaluations, int observables, int seed, string worker, int ticks)
     {
         var random = new Random(seed);
-        // Any double, NaN and infinities included, bit for bit; the pooled array may be longer than the values.
-        byte[] values = new byte[observables * evaluations * sizeof(double) + random.Next(0, 16)];
+        // Any double, NaN and infinities included, bit for bit.
+        byte[] values = new byte[observables * evaluations * sizeof(double)];
         random.NextBytes(values);
         byte[] status = new byte[evaluations];
         random.NextBytes(status);
-        return new ChunkResult(item, evaluations, observables, values, status, worker, TimeSpan.FromTicks(ticks));
+        return ChunkResult.Copy(item, evaluations, observables, values, status, worker, TimeSpan.FromTicks(ticks));
     }
 
     private static readonly Gen<object> Messages = Gen.OneOf(
@@ -84,8 +84,8 @@ public class MessageSerializerTests
         (WorkItem e, WorkItem a) => SameItem(e, a),
         (ChunkFailed e, ChunkFailed a) => SameItem(e.Item, a.Item) && e with { Item = a.Item } == a,
         (ChunkResult e, ChunkResult a) => SameItem(e.Item, a.Item) && e.Evaluations == a.Evaluations && e.ObservableCount == a.ObservableCount
-                                          && e.Values.AsSpan(0, e.ValueBytes).SequenceEqual(a.Values.AsSpan(0, a.ValueBytes))
-                                          && e.Status.AsSpan().SequenceEqual(a.Status) && e.WorkerId == a.WorkerId && e.Elapsed == a.Elapsed,
+                                          && e.Values.Span.SequenceEqual(a.Values.Span)
+                                          && e.Status.Span.SequenceEqual(a.Status.Span) && e.WorkerId == a.WorkerId && e.Elapsed == a.Elapsed,
         _ => expected.Equals(actual),
     };
 
@@ -100,12 +100,55 @@ public class MessageSerializerTests
     }
 
     [Fact]
+    public void A_result_head_round_trips_and_says_how_many_data_bytes_follow_it()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(Runs), Prop.ForAll(Results.ToArbitrary(), result =>
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            SweepMessageSerializer.WriteResultHead(result, buffer);
+            var head = SweepMessageSerializer.ReadResultHead(buffer.WrittenMemory);
+            return SameItem(result.Item, head.Item) && (head.Evaluations, head.ObservableCount, head.WorkerId, head.Elapsed)
+                       == (result.Evaluations, result.ObservableCount, result.WorkerId, result.Elapsed)
+                   && head.DataBytes == result.ValueBytes + result.Evaluations
+                   && buffer.WrittenCount < 64 + result.Item.RunId.Length * 4 + result.Item.SpecHash.Length * 4 + result.WorkerId.Length * 4
+                                             + (result.Item.Lattice?.Length ?? 0) * 4; // no values in the head
+        }));
+    }
+
+    [Fact]
+    public void A_result_head_that_is_cut_short_or_claims_more_than_a_gigabyte_is_refused()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        SweepMessageSerializer.WriteResultHead(MakeResult(new WorkItem("r", "h", 1, 0, 0, 4, 1), 4, 2, 7, "w", 5), buffer);
+        var bytes = buffer.WrittenSpan.ToArray();
+        for (int cut = 0; cut < bytes.Length; cut++)
+        {
+            Assert.Throws<SerializationException>(() => SweepMessageSerializer.ReadResultHead(bytes.AsMemory(0, cut)));
+        }
+
+        Assert.Throws<SerializationException>(() => SweepMessageSerializer.ReadResultHead(bytes.Append((byte)0).ToArray())); // trailing
+
+        var huge = new ArrayBufferWriter<byte>();
+        var writer = new MessagePack.MessagePackWriter(huge);
+        writer.WriteArrayHeader(5);
+        writer.Flush();
+        SweepMessageSerializer.Write(new WorkItem("r", "h", 1, 0, 0, 4, 1), huge); // the item, as the head has it
+        writer = new MessagePack.MessagePackWriter(huge);
+        writer.Write(1 << 20);
+        writer.Write(200); // 200 observables × 2^20 evaluations: 1.6 GB of values
+        writer.Write("w");
+        writer.Write(5L);
+        writer.Flush();
+        Assert.Contains("too large", Assert.Throws<SerializationException>(() => SweepMessageSerializer.ReadResultHead(huge.WrittenMemory)).Message);
+    }
+
+    [Fact]
     public void Result_values_travel_as_one_raw_block_of_their_bytes()
     {
         var result = MakeResult(new WorkItem("r", "h", 1, 0, 0, 4, 1), 1000, 2, 7, "w", 5);
         var (bytes, _) = Serialize(result);
         // The 16 000 value bytes appear verbatim (a bin 16 block), not as 2000 encoded float64 elements.
-        int at = bytes.AsSpan().IndexOf(result.Values.AsSpan(0, result.ValueBytes));
+        int at = bytes.AsSpan().IndexOf(result.Values.Span);
         Assert.True(at > 0);
         Assert.Equal(0xc5, bytes[at - 3]); // bin 16 header, then the length (big-endian), then the raw bytes
         Assert.Equal(result.ValueBytes, (bytes[at - 2] << 8) | bytes[at - 1]);
@@ -159,10 +202,10 @@ public class MessageSerializerTests
         writer = new MessagePack.MessagePackWriter(buffer);
         writer.Write(10);
         writer.Write(2);
-        writer.Write(new byte[240]);
-        writer.Write(new byte[10]);
         writer.Write("w");
         writer.Write(5L);
+        writer.Write(new byte[240]);
+        writer.Write(new byte[10]);
         writer.Flush();
         var ex = Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(buffer.WrittenMemory, "R"));
         Assert.Contains("do not add up", ex.Message);

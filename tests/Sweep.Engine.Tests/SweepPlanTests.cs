@@ -141,7 +141,7 @@ public class SweepPlanTests
                 var single = mtj.Model.CreateResults(1);
                 mtj.Model.Evaluate(PointBatch.Single(point), single);
                 int k = i * 9 + j;
-                Assert.Equal((byte)single.Status[0], result.Status[k]);
+                Assert.Equal((byte)single.Status[0], result.Status.Span[k]);
                 Assert.Equal(single.Columns[mtj.Model.ObservableIndex("Ns")][0], result.Observable(0)[k]);
                 Assert.Equal(single.Columns[mtj.Model.ObservableIndex("i")][0], result.Observable(1)[k]);
             }
@@ -173,7 +173,7 @@ public class SweepPlanTests
         int k = junction.Model.ObservableIndex("k"), l11 = junction.Model.ObservableIndex("l11");
         for (int i = 0; i < count; i++)
         {
-            Assert.Equal((byte)full.Status[i], result.Status[i]);
+            Assert.Equal((byte)full.Status[i], result.Status.Span[i]);
             foreach (var (column, o) in new[] { (0, k), (1, l11) })
             {
                 double expected = full.Columns[o][i], actual = result.Observable(column)[i];
@@ -182,7 +182,7 @@ public class SweepPlanTests
             }
         }
 
-        Assert.Equal(5, result.Status.Count(s => s == (byte)PointStatus.Critical));
+        Assert.Equal(5, result.Status.ToArray().Count(s => s == (byte)PointStatus.Critical));
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public class SweepPlanTests
             {
                 for (int i = 0; i < count; i++)
                 {
-                    Assert.Equal((byte)expected.Status[i], result.Status[i]);
+                    Assert.Equal((byte)expected.Status[i], result.Status.Span[i]);
                     Assert.Equal(expected.Columns[junction.ObservableIndices[o]][i], result.Observable(o)[i], 1e-14 * Math.Abs(result.Observable(o)[i]));
                 }
             }

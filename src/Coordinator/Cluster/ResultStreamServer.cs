@@ -15,7 +15,7 @@ namespace Sweep.Coordinator.Cluster;
 
 /// <summary>
 /// A coordinator node's end of the result stream (<see cref="ResultStream"/>, docs/ENGINE.md "Cluster"): listens on the
-/// result port of the remoting host, reads each worker node's frames straight into a pooled buffer and hands every
+/// result port of the remoting host, reads each worker node's frames (their data straight into a result buffer) and hands every
 /// result to the run front at <see cref="ClusterRun.FrontPath"/>, which checks it against the plan and passes it to the
 /// aggregator (stored once, confirmed by the ledger). Anything else ends its connection with one logged line: bytes that
 /// are not a frame, a peer without the cluster's certificate, an upload cut off half-way (its chunk goes out again when
@@ -133,7 +133,8 @@ public sealed class ResultStreamServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads frames until the peer closes between two of them (null) or something is wrong (why, for the log).</summary>
+    /// <summary>Reads frames until the peer closes between two of them (null) or something is wrong (why, for the log).
+    /// A frame's data is read straight into the result's buffer, from which the store writes it to disk.</summary>
     private async Task<string?> ReadFramesAsync(Stream stream)
     {
         var header = new byte[ResultStream.HeaderBytes];
@@ -160,55 +161,64 @@ public sealed class ResultStreamServer : IAsyncDisposable
                 return $"garbage: {ex.Message}";
             }
 
-            byte[] bytes = ArrayPool<byte>.Shared.Rent(frame.Length);
+            byte[] headBytes = ArrayPool<byte>.Shared.Rent(frame.HeadLength);
+            SweepMessageSerializer.ResultHead head;
             try
             {
-                got = await ReadAsync(stream, bytes.AsMemory(0, frame.Length));
-                if (got < frame.Length)
+                got = await ReadAsync(stream, headBytes.AsMemory(0, frame.HeadLength));
+                if (got < frame.HeadLength)
                 {
-                    return $"the upload of chunk {frame.Chunk} (attempt {frame.Attempt}) was cut after {got} of {frame.Length} bytes; dropped, the chunk goes out again";
+                    return Cut(frame, got);
                 }
 
-                if (Deliver(frame, bytes.AsMemory(0, frame.Length)) is { } wrong)
-                {
-                    return wrong;
-                }
+                head = SweepMessageSerializer.ReadResultHead(headBytes.AsMemory(0, frame.HeadLength));
+            }
+            catch (SerializationException ex)
+            {
+                return $"garbage: the frame for chunk {frame.Chunk} does not start with a result's head ({ex.Message})";
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(bytes);
+                ArrayPool<byte>.Shared.Return(headBytes);
             }
+
+            if (head.Item.Chunk != frame.Chunk || head.Item.Attempt != frame.Attempt || head.DataBytes != frame.DataLength)
+            {
+                return $"garbage: the frame for chunk {frame.Chunk} (attempt {frame.Attempt}, {frame.DataLength} data bytes) holds chunk " +
+                       $"{head.Item.Chunk} (attempt {head.Item.Attempt}, {head.DataBytes} data bytes)";
+            }
+
+            var buffer = ResultBuffers.Rent(ChunkResult.BufferBytes(head.ObservableCount, head.Evaluations));
+            var result = new ChunkResult(head.Item, head.Evaluations, head.ObservableCount, buffer, head.WorkerId, head.Elapsed);
+            got = await ReadAsync(stream, buffer.Memory[..result.ValueBytes]);
+            if (got == result.ValueBytes)
+            {
+                got += await ReadAsync(stream, buffer.Memory.Slice(result.StatusOffset, result.Evaluations));
+            }
+
+            if (got < frame.DataLength)
+            {
+                result.Release();
+                return Cut(frame, frame.HeadLength + got);
+            }
+
+            Deliver(result);
         }
     }
 
-    private string? Deliver(ResultStream.Header frame, ReadOnlyMemory<byte> bytes)
+    private static string Cut(ResultStream.Header frame, long got) =>
+        $"the upload of chunk {frame.Chunk} (attempt {frame.Attempt}) was cut after {got} of {frame.Length} bytes; dropped, the chunk goes out again";
+
+    private void Deliver(ChunkResult result)
     {
-        ChunkResult result;
-        try
-        {
-            result = (ChunkResult)SweepMessageSerializer.Read(bytes, SweepMessageSerializer.ResultManifestName);
-        }
-        catch (SerializationException ex)
-        {
-            return $"garbage: the frame for chunk {frame.Chunk} is not a result ({ex.Message})";
-        }
-
-        if (result.Item.Chunk != frame.Chunk || result.Item.Attempt != frame.Attempt)
-        {
-            ChunkEvaluator.ResultBuffers.Return(result.Values);
-            return $"garbage: the frame for chunk {frame.Chunk} (attempt {frame.Attempt}) holds chunk {result.Item.Chunk} (attempt {result.Item.Attempt})";
-        }
-
         if (_front is { } front)
         {
             front.Tell(result, ActorRefs.NoSender);
         }
         else
         {
-            ChunkEvaluator.ResultBuffers.Return(result.Values); // no run yet: nothing dispatched it
+            result.Release(); // no run yet: nothing dispatched it
         }
-
-        return null;
     }
 
     /// <summary>Fills <paramref name="buffer"/> as far as the stream goes; a connection reset counts as its end.</summary>

@@ -40,7 +40,7 @@ public sealed class RunFrontActor : ReceiveActor
         }
         else
         {
-            ChunkEvaluator.ResultBuffers.Return(result.Values);
+            result.Release();
             _counters.Malformed();
         }
     }

@@ -149,7 +149,7 @@ public sealed class AggregatorActor : ReceiveActor
                 var result = batch.Results[i];
                 _pending.Remove(result.Item.Chunk);
                 _storedCallback?.Invoke(result);
-                ChunkEvaluator.ResultBuffers.Return(result.Values);
+                result.Release();
                 coordinator.Tell(new ChunkStored(result.Item.Chunk, result.Evaluations, batch.Duplicates[i]));
             }
         }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Sweep.Coordinator.Export;
+using Sweep.Engine.Messages;
 
 namespace Sweep.Coordinator.Store;
 
@@ -12,8 +13,8 @@ namespace Sweep.Coordinator.Store;
 /// ledger's business (<see cref="RunStore"/>): data files start sparse (zeros), status files start at
 /// 255 (not computed). The data starts at 4096 (the header is padded to it), so a chunk's slice, a
 /// multiple of 4 KiB for the planner's chunk sizes, goes to the device with direct I/O
-/// (<see cref="DirectIo"/>), the status bytes too; only the unaligned ends of a run of slices go
-/// through the page cache. Files written by versions before that (64-byte headers) are read and written alike.
+/// (<see cref="DirectIo"/>) straight from the result's page-aligned buffer, the status bytes too; only
+/// the unaligned ends of a run of slices go through the page cache. Files written by versions before that (64-byte headers) are read and written alike.
 /// </summary>
 public sealed class ArrayFiles : IDisposable
 {
@@ -42,6 +43,11 @@ public sealed class ArrayFiles : IDisposable
         public long DataOffset { get; } = dataOffset;
 
         public SafeFileHandle? Direct { get; set; }
+
+        /// <summary>Bytes written directly from the results' buffers, and copied into the staging buffer first (tests).</summary>
+        public long InPlaceBytes { get; set; }
+
+        public long StagedBytes { get; set; }
 
         public void Dispose()
         {
@@ -192,23 +198,31 @@ public sealed class ArrayFiles : IDisposable
             {
                 var file = m.Observables[o];
                 WriteRuns(file, group.Select(slice => new Piece(file.DataOffset + slice.First * sizeof(double),
-                    slice.Values, o * slice.Evaluations * sizeof(double), slice.Evaluations * sizeof(double))));
+                    slice.Values.Slice(o * slice.Evaluations * sizeof(double), slice.Evaluations * sizeof(double)),
+                    slice.Aligned && o * slice.Evaluations * sizeof(double) % DirectIo.Alignment == 0)));
                 touched.Add(file.File);
             }
 
-            WriteRuns(m.Status, group.Select(slice => new Piece(m.Status.DataOffset + slice.First, slice.Status, 0, slice.Evaluations)));
+            WriteRuns(m.Status, group.Select(slice => new Piece(m.Status.DataOffset + slice.First, slice.Status, slice.Aligned)));
             touched.Add(m.Status.File);
         }
     }
 
     /// <summary>A chunk's result for <see cref="Write(IReadOnlyList{Slice}, ISet{FileStream})"/>: <see cref="Values"/> holds
-    /// the model's observables one after another, each over <see cref="Evaluations"/> evaluations from flat index <see cref="First"/>.</summary>
-    internal readonly record struct Slice(string Model, long First, byte[] Values, int Evaluations, byte[] Status);
-
-    /// <summary>Bytes of a result buffer bound for an offset of one file.</summary>
-    private readonly record struct Piece(long Offset, byte[] Source, int Start, int Length)
+    /// the model's observables one after another, each over <see cref="Evaluations"/> evaluations from flat index <see cref="First"/>.
+    /// <see cref="Aligned"/>: both memories are pinned and start page-aligned (a <see cref="Sweep.Engine.Evaluation.ResultBuffer"/>'s),
+    /// so direct writes may take them as they are.</summary>
+    internal readonly record struct Slice(string Model, long First, ReadOnlyMemory<byte> Values, int Evaluations, ReadOnlyMemory<byte> Status, bool Aligned)
     {
-        public long End => Offset + Length;
+        public static Slice Of(string model, long first, ChunkResult result) =>
+            new(model, first, result.Values, result.Evaluations, result.Status, Aligned: true);
+    }
+
+    /// <summary>Bytes of a result bound for an offset of one file; <see cref="Aligned"/>: <see cref="Source"/> is pinned and
+    /// starts page-aligned.</summary>
+    private readonly record struct Piece(long Offset, ReadOnlyMemory<byte> Source, bool Aligned)
+    {
+        public long End => Offset + Source.Length;
     }
 
     private void WriteRuns(ArrayFile file, IEnumerable<Piece> pieces)
@@ -251,14 +265,71 @@ public sealed class ArrayFiles : IDisposable
             long a = Math.Max(from, piece.Offset), b = Math.Min(to, piece.End);
             if (a < b)
             {
-                WriteBack(file, piece.Source.AsSpan(piece.Start + (int)(a - piece.Offset), (int)(b - a)), a);
+                WriteBack(file, piece.Source.Span.Slice((int)(a - piece.Offset), (int)(b - a)), a);
             }
         }
     }
 
-    /// <summary>Bytes [<paramref name="from"/>, <paramref name="to"/>) of the run, block-aligned, copied into
-    /// the staging buffer a few MiB at a time and written from it directly.</summary>
+    /// <summary>Bytes [<paramref name="from"/>, <paramref name="to"/>) of the run, block-aligned, written directly: from the
+    /// results' own buffers when every piece of the range starts at an aligned address (the evaluator's and the result
+    /// stream's buffers are page-aligned, so that is the rule), else copied into the staging buffer a few MiB at a time.</summary>
     private void WriteDirect(ArrayFile file, ReadOnlySpan<Piece> run, long from, long to)
+    {
+        try
+        {
+            if (!WriteInPlace(file, run, from, to))
+            {
+                WriteStaged(file, run, from, to);
+            }
+        }
+        catch (IOException)
+        {
+            // A file system that took the flag but refuses the write (EINVAL): this file goes through the page
+            // cache from now on, this run's rest included. Rewriting the whole range is harmless (same bytes).
+            file.Direct!.Dispose();
+            file.Direct = null;
+            WriteBack(file.File, run, from, to);
+        }
+    }
+
+    /// <summary>Gathers of at most this many pieces per call: Linux takes up to 1024 (<c>IOV_MAX</c>).</summary>
+    private const int MaxGather = 256;
+
+    /// <summary>Writes the range with <c>pwritev</c> straight from the pieces' memory, if each piece's part of it starts
+    /// at an aligned address and spans whole blocks (false, nothing written, if not).</summary>
+    private bool WriteInPlace(ArrayFile file, ReadOnlySpan<Piece> run, long from, long to)
+    {
+        var parts = new List<ReadOnlyMemory<byte>>(run.Length);
+        foreach (var piece in run)
+        {
+            long a = Math.Max(from, piece.Offset), b = Math.Min(to, piece.End);
+            if (a >= b)
+            {
+                continue;
+            }
+
+            long skip = a - piece.Offset;
+            if (!piece.Aligned || skip % DirectIo.Alignment != 0 || (b - a) % DirectIo.Alignment != 0)
+            {
+                return false;
+            }
+
+            parts.Add(piece.Source.Slice((int)skip, (int)(b - a)));
+        }
+
+        file.InPlaceBytes += to - from;
+        for (int first = 0; first < parts.Count; first += MaxGather)
+        {
+            var gather = parts.GetRange(first, Math.Min(MaxGather, parts.Count - first));
+            RandomAccess.Write(file.Direct!, gather, from);
+            from += gather.Sum(part => (long)part.Length);
+        }
+
+        return true;
+    }
+
+    /// <summary>Copies the range into the staging buffer, a few MiB at a time, and writes it from there.</summary>
+    private static void WriteStaged(ArrayFile file, ReadOnlySpan<Piece> run, long from, long to)
     {
         lock (Staging)
         {
@@ -271,24 +342,12 @@ public sealed class ArrayFiles : IDisposable
                     long a = Math.Max(offset, piece.Offset), b = Math.Min(offset + length, piece.End);
                     if (a < b)
                     {
-                        piece.Source.AsSpan(piece.Start + (int)(a - piece.Offset), (int)(b - a)).CopyTo(staging[(int)(a - offset)..]);
+                        piece.Source.Span.Slice((int)(a - piece.Offset), (int)(b - a)).CopyTo(staging[(int)(a - offset)..]);
                     }
                 }
 
-                try
-                {
-                    RandomAccess.Write(file.Direct!, staging[..length], offset);
-                }
-                catch (IOException)
-                {
-                    // A file system that took the flag but refuses the write (EINVAL): this file goes
-                    // through the page cache from now on, this run's rest included.
-                    file.Direct!.Dispose();
-                    file.Direct = null;
-                    WriteBack(file.File, run, offset, to);
-                    return;
-                }
-
+                RandomAccess.Write(file.Direct!, staging[..length], offset);
+                file.StagedBytes += length;
                 offset += length;
             }
         }
@@ -336,6 +395,10 @@ public sealed class ArrayFiles : IDisposable
 
     internal void ReadStatus(string model, long first, Span<byte> destination) =>
         ReadExactly(_models[model].Status.File, destination, _models[model].Status.DataOffset + first);
+
+    /// <summary>Bytes of <paramref name="model"/>'s files written directly from the results' buffers, and through the staging buffer (tests).</summary>
+    internal (long InPlace, long Staged) DirectBytes(string model) =>
+        _models[model].Observables.Append(_models[model].Status).Aggregate((0L, 0L), (sum, f) => (sum.Item1 + f.InPlaceBytes, sum.Item2 + f.StagedBytes));
 
     /// <summary>Whether every file of <paramref name="model"/> takes direct writes (tests).</summary>
     internal bool WritesDirect(string model) => _models[model].Observables.Append(_models[model].Status).All(file => file.Direct is not null);

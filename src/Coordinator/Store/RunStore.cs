@@ -278,7 +278,7 @@ public sealed class RunStore : IResultStore, IDisposable
                 if (!batch.Duplicates[r])
                 {
                     var result = batch.Results[r];
-                    slices.Add(new(placement.ModelName(result.Item.ModelIndex), placement.Offsets[r], result.Values, result.Evaluations, result.Status));
+                    slices.Add(ArrayFiles.Slice.Of(placement.ModelName(result.Item.ModelIndex), placement.Offsets[r], result));
                 }
             }
         }
@@ -369,6 +369,9 @@ public sealed class RunStore : IResultStore, IDisposable
     /// <summary>Whether the model's array files are written with direct I/O (<see cref="DirectIo"/>).</summary>
     internal bool WritesDirect(string model) => Arrays().WritesDirect(model);
 
+    /// <summary>Bytes written directly from the results' buffers, and through the staging buffer (tests).</summary>
+    internal (long InPlace, long Staged) DirectBytes(string model) => Arrays().DirectBytes(model);
+
     private ArrayFiles Arrays() => _arrays ?? throw new InvalidOperationException("the run store's array files are not open (UseArrays)");
 
     /// <summary>Records a chunk that failed every attempt (unless it was stored meanwhile).</summary>
@@ -431,7 +434,7 @@ public sealed class RunStore : IResultStore, IDisposable
                 continue;
             }
 
-            arrays.Write([new ArrayFiles.Slice(row.Model, row.Offset, bytes, row.Evaluations, status)], touched);
+            arrays.Write([new ArrayFiles.Slice(row.Model, row.Offset, bytes, row.Evaluations, status, Aligned: false)], touched);
             copied.Add(row.Chunk);
         }
 

@@ -8,36 +8,45 @@ namespace Sweep.Engine.Cluster;
 /// The result stream: how a worker node's results reach its coordinator node, beside Akka.Remote rather than
 /// through it (docs/ENGINE.md, "Cluster"). One TCP connection per worker node and coordinator, on the coordinator's
 /// result port (announced in its <see cref="Messages.RunOffer"/>), carrying only frames from worker to coordinator:
-/// a <see cref="HeaderBytes"/>-byte header (<see cref="Magic"/>, chunk, attempt, payload length; little-endian) and the
-/// payload, a <see cref="Messages.ChunkResult"/> as <see cref="Serialization.SweepMessageSerializer"/> writes it. With the
+/// a <see cref="HeaderBytes"/>-byte header (<see cref="Magic"/>, chunk, attempt, head length, data length; little-endian),
+/// the head (the <see cref="Messages.ChunkResult"/> without its bytes, <see cref="Serialization.SweepMessageSerializer.WriteResultHead"/>),
+/// then the data: the result's value bytes and status bytes as they lie in its buffer, so the sender writes them from the
+/// evaluator's buffer and the receiver reads them into the buffer the store writes to disk from, with no copy in user space
+/// (docs/ENGINE.md, "Results from kernel to disk"). With the
 /// cluster's certificate the connection is TLS with mutual authentication and the peer's certificate pinned, exactly
 /// as remoting's (<see cref="ClusterCertificate"/>); without it, the same loopback-only / <c>--insecure</c> rule holds,
 /// because the port listens on the remoting host.
 /// </summary>
 public static class ResultStream
 {
-    public const int HeaderBytes = 20;
+    public const int HeaderBytes = 24;
 
     /// <summary>A connection that has not completed its TLS handshake by then is closed (a port scanner, a stuck peer).</summary>
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>"SWR1": every frame starts with it, so bytes that are not a frame are recognised at their first four.</summary>
-    public static ReadOnlySpan<byte> Magic => "SWR1"u8;
+    /// <summary>"SWR2": every frame starts with it, so bytes that are not a frame (or a frame of the format before, "SWR1")
+    /// are recognised at their first four.</summary>
+    public static ReadOnlySpan<byte> Magic => "SWR2"u8;
 
-    /// <summary>A frame's header: which chunk's result (for the log when an upload is cut), and how many bytes follow.</summary>
-    public readonly record struct Header(long Chunk, int Attempt, int Length);
+    /// <summary>A frame's header: which chunk's result (for the log when an upload is cut), and how many bytes of head and
+    /// of data follow.</summary>
+    public readonly record struct Header(long Chunk, int Attempt, int HeadLength, int DataLength)
+    {
+        public long Length => (long)HeadLength + DataLength;
+    }
 
-    /// <summary>Writes the header of a frame whose payload is <paramref name="length"/> bytes.</summary>
-    public static void WriteHeader(Span<byte> destination, long chunk, int attempt, int length)
+    /// <summary>Writes the header of a frame whose head and data are <paramref name="headLength"/> and <paramref name="dataLength"/> bytes.</summary>
+    public static void WriteHeader(Span<byte> destination, long chunk, int attempt, int headLength, int dataLength)
     {
         Magic.CopyTo(destination);
         BinaryPrimitives.WriteInt64LittleEndian(destination[4..], chunk);
         BinaryPrimitives.WriteInt32LittleEndian(destination[12..], attempt);
-        BinaryPrimitives.WriteInt32LittleEndian(destination[16..], length);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[16..], headLength);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[20..], dataLength);
     }
 
     /// <summary>The header in <paramref name="source"/>; <see cref="InvalidDataException"/> saying why if it is not one
-    /// (no magic, a negative chunk, an attempt below 1, a payload empty or above <paramref name="maxLength"/> bytes).</summary>
+    /// (no magic, a negative chunk, an attempt below 1, an empty head, head or data above <paramref name="maxLength"/> bytes).</summary>
     public static Header ReadHeader(ReadOnlySpan<byte> source, int maxLength)
     {
         if (!source[..4].SequenceEqual(Magic))
@@ -46,10 +55,12 @@ public static class ResultStream
         }
 
         var header = new Header(BinaryPrimitives.ReadInt64LittleEndian(source[4..]), BinaryPrimitives.ReadInt32LittleEndian(source[12..]),
-            BinaryPrimitives.ReadInt32LittleEndian(source[16..]));
-        if (header.Chunk < 0 || header.Attempt < 1 || header.Length < 1 || header.Length > maxLength)
+            BinaryPrimitives.ReadInt32LittleEndian(source[16..]), BinaryPrimitives.ReadInt32LittleEndian(source[20..]));
+        if (header.Chunk < 0 || header.Attempt < 1 || header.HeadLength < 1 || header.HeadLength > maxLength || header.DataLength < 0
+            || header.DataLength > maxLength)
         {
-            throw new InvalidDataException($"a result frame for chunk {header.Chunk}, attempt {header.Attempt}, of {header.Length} bytes (at most {maxLength})");
+            throw new InvalidDataException($"a result frame for chunk {header.Chunk}, attempt {header.Attempt}, of {header.HeadLength} + " +
+                                           $"{header.DataLength} bytes (each at most {maxLength})");
         }
 
         return header;

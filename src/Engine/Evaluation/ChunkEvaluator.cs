@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Sweep.Engine.Messages;
@@ -14,15 +13,12 @@ namespace Sweep.Engine.Evaluation;
 /// <see cref="TileEvaluations"/> evaluations, whose 22-odd result columns stay in the core's cache;
 /// each tile's selected observables are packed into the output at once. Measured: evaluating
 /// 32768-point chunks whole ran 1.5× slower than in tiles (docs/BENCHMARKS.md).</para>
-/// The packed output comes from <see cref="ResultBuffers"/> and goes back there once stored.
+/// The packed output is a <see cref="ResultBuffer"/>, which goes back to its pool once stored.
 /// </summary>
 public sealed class ChunkEvaluator(SweepPlan plan)
 {
     /// <summary>Evaluations per tile: inputs and all results of a tile fit in a 512 KiB L2 cache.</summary>
     public const int TileEvaluations = 2048;
-
-    /// <summary>Where packed result arrays come from; the aggregator returns them after storing.</summary>
-    public static ArrayPool<byte> ResultBuffers { get; } = ArrayPool<byte>.Shared;
 
     private readonly Dictionary<int, (double[][] Columns, ResultBatch Results, int Tile)> _scratch = [];
 
@@ -37,34 +33,42 @@ public sealed class ChunkEvaluator(SweepPlan plan)
         int rows = evaluations / inner;
         int[] selected = modelPlan.ObservableIndices;
 
-        byte[] values = ResultBuffers.Rent(selected.Length * evaluations * sizeof(double));
-        var packed = MemoryMarshal.Cast<byte, double>(values.AsSpan(0, selected.Length * evaluations * sizeof(double)));
-        var status = new byte[evaluations];
-        for (int first = 0; first < rows; first += tile)
+        var buffer = ResultBuffers.Rent(ChunkResult.BufferBytes(selected.Length, evaluations));
+        var packed = MemoryMarshal.Cast<byte, double>(buffer.Span[..(selected.Length * evaluations * sizeof(double))]);
+        var status = buffer.Span.Slice(ChunkResult.StatusOffsetOf(selected.Length, evaluations), evaluations);
+        try
         {
-            int count = Math.Min(tile, rows - first);
-            if (item.Lattice is { } lattice)
+            for (int first = 0; first < rows; first += tile)
             {
-                modelPlan.FillLattice(lattice, first, count, columns);
-            }
-            else
-            {
-                modelPlan.FillParameters(item.Start + first, count, columns, constants: false); // filled with the scratch
-            }
+                int count = Math.Min(tile, rows - first);
+                if (item.Lattice is { } lattice)
+                {
+                    modelPlan.FillLattice(lattice, first, count, columns);
+                }
+                else
+                {
+                    modelPlan.FillParameters(item.Start + first, count, columns, constants: false); // filled with the scratch
+                }
 
-            model.Evaluate(new PointBatch(columns, count, modelPlan.InnerGrid, modelPlan.InnerScale, modelPlan.ConstantColumns),
-                results, selected);
+                model.Evaluate(new PointBatch(columns, count, modelPlan.InnerGrid, modelPlan.InnerScale, modelPlan.ConstantColumns),
+                    results, selected);
 
-            int offset = first * inner, length = count * inner;
-            for (int o = 0; o < selected.Length; o++)
-            {
-                results.Columns[selected[o]].AsSpan(0, length).CopyTo(packed.Slice(o * evaluations + offset, length));
+                int offset = first * inner, length = count * inner;
+                for (int o = 0; o < selected.Length; o++)
+                {
+                    results.Columns[selected[o]].AsSpan(0, length).CopyTo(packed.Slice(o * evaluations + offset, length));
+                }
+
+                MemoryMarshal.AsBytes(results.Status.AsSpan(0, length)).CopyTo(status[offset..]);
             }
-
-            MemoryMarshal.AsBytes(results.Status.AsSpan(0, length)).CopyTo(status.AsSpan(offset));
+        }
+        catch
+        {
+            ResultBuffers.Return(buffer); // a kernel that threw: the chunk is reported failed, its buffer reused
+            throw;
         }
 
-        return new ChunkResult(item, evaluations, selected.Length, values, status, workerId, Stopwatch.GetElapsedTime(started));
+        return new ChunkResult(item, evaluations, selected.Length, buffer, workerId, Stopwatch.GetElapsedTime(started));
     }
 
     private (double[][] Columns, ResultBatch Results, int Tile) Scratch(ModelPlan modelPlan)

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Akka.Actor;
+using Sweep.Engine.Evaluation;
 
 namespace Sweep.Engine.Messages;
 
@@ -19,18 +20,56 @@ public sealed record WorkItem(string RunId, string SpecHash, long Chunk, int Mod
 /// was asked for (credit-based pull).</summary>
 public sealed record RequestWork(int Slots) : ICoordinatorMessage;
 
-/// <summary>Worker → aggregator: the evaluated chunk. <see cref="Values"/> holds the selected
-/// observables one after another (observable-major), each over all evaluations in flat order, as
-/// little-endian float64 bytes; only its first <see cref="ValueBytes"/> bytes count (the array is
-/// pooled and may be longer). <see cref="Status"/> is one byte per evaluation.</summary>
-public sealed record ChunkResult(WorkItem Item, int Evaluations, int ObservableCount, byte[] Values, byte[] Status, string WorkerId, TimeSpan Elapsed)
+/// <summary>Worker → aggregator: the evaluated chunk. Its <see cref="Buffer"/> holds the selected observables one after
+/// another (observable-major), each over all evaluations in flat order, as little-endian float64 bytes, then from
+/// <see cref="StatusOffset"/> (page-aligned) one status byte per evaluation; the store writes both to disk from there
+/// (docs/ENGINE.md, "Results from kernel to disk"). Whoever ends the result's way (stored, dropped) returns the buffer with
+/// <see cref="Release"/>, once.</summary>
+public sealed record ChunkResult(WorkItem Item, int Evaluations, int ObservableCount, ResultBuffer Buffer, string WorkerId, TimeSpan Elapsed)
     : IAggregatorMessage
 {
     public int ValueBytes => ObservableCount * Evaluations * sizeof(double);
 
+    /// <summary>Where the status bytes start in <see cref="Buffer"/>: after the values, aligned to a page.</summary>
+    public int StatusOffset => StatusOffsetOf(ObservableCount, Evaluations);
+
+    /// <summary>Every observable's bytes, one after another.</summary>
+    public ReadOnlyMemory<byte> Values => Buffer.Memory[..ValueBytes];
+
+    /// <summary>One status byte per evaluation.</summary>
+    public ReadOnlyMemory<byte> Status => Buffer.Memory.Slice(StatusOffset, Evaluations);
+
+    /// <summary>Observable <paramref name="observable"/>'s bytes over all evaluations.</summary>
+    public ReadOnlyMemory<byte> ObservableBytes(int observable) =>
+        Buffer.Memory.Slice(observable * Evaluations * sizeof(double), Evaluations * sizeof(double));
+
     /// <summary>Observable <paramref name="observable"/> over all evaluations.</summary>
-    public ReadOnlySpan<double> Observable(int observable) =>
-        MemoryMarshal.Cast<byte, double>(Values.AsSpan(observable * Evaluations * sizeof(double), Evaluations * sizeof(double)));
+    public ReadOnlySpan<double> Observable(int observable) => MemoryMarshal.Cast<byte, double>(ObservableBytes(observable).Span);
+
+    /// <summary>Returns <see cref="Buffer"/> to its pool: the result is not to be read after.</summary>
+    public void Release() => ResultBuffers.Return(Buffer);
+
+    public static int StatusOffsetOf(int observables, int evaluations) => ResultBuffer.AlignUp(checked(observables * evaluations * sizeof(double)));
+
+    /// <summary>Bytes of the buffer a result of <paramref name="observables"/> × <paramref name="evaluations"/> needs.</summary>
+    public static int BufferBytes(int observables, int evaluations) => checked(StatusOffsetOf(observables, evaluations) + evaluations);
+
+    /// <summary>A result holding copies of <paramref name="values"/> (observable-major float64 bytes) and <paramref name="status"/>,
+    /// in a rented buffer.</summary>
+    public static ChunkResult Copy(WorkItem item, int evaluations, int observables, ReadOnlySpan<byte> values, ReadOnlySpan<byte> status,
+        string workerId, TimeSpan elapsed)
+    {
+        if (values.Length != (long)observables * evaluations * sizeof(double) || status.Length != evaluations)
+        {
+            throw new ArgumentException($"{values.Length} value bytes and {status.Length} status bytes are not {observables} observables × {evaluations} evaluations");
+        }
+
+        var buffer = ResultBuffers.Rent(BufferBytes(observables, evaluations));
+        var result = new ChunkResult(item, evaluations, observables, buffer, workerId, elapsed);
+        values.CopyTo(buffer.Span);
+        status.CopyTo(buffer.Span[result.StatusOffset..]);
+        return result;
+    }
 }
 
 /// <summary>Worker → coordinator: evaluating the chunk threw.</summary>

@@ -14,7 +14,7 @@ namespace Sweep.Engine.Serialization;
 /// The wire format of every <see cref="ISweepMessage"/>: one MessagePack array per message, its fields
 /// in record order, named by a one-letter manifest. A result's float64 payload travels as one raw
 /// little-endian <c>bin</c> block (not element by element) and lands in a buffer rented from
-/// <see cref="ChunkEvaluator.ResultBuffers"/>; serialization writes into a per-thread buffer that is
+/// <see cref="ResultBuffers"/>; serialization writes into a per-thread buffer that is
 /// reused. Unknown manifests, truncated or corrupt bytes raise <see cref="SerializationException"/>
 /// and are announced as <see cref="MalformedMessage"/> on the event stream (the coordinator counts
 /// them); the message is dropped, the node goes on.
@@ -89,13 +89,9 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
                 break;
             case ChunkResult result:
                 writer.WriteArrayHeader(7);
-                WriteItem(ref writer, result.Item);
-                writer.Write(result.Evaluations);
-                writer.Write(result.ObservableCount);
-                writer.Write(result.Values.AsSpan(0, result.ValueBytes)); // one bin block: the bytes as they lie in memory (little-endian)
-                writer.Write(result.Status);
-                writer.Write(result.WorkerId);
-                writer.Write(result.Elapsed.Ticks);
+                WriteResultFields(ref writer, result);
+                writer.Write(result.Values.Span); // one bin block: the bytes as they lie in memory (little-endian)
+                writer.Write(result.Status.Span);
                 break;
             case ChunkFailed failed:
                 writer.WriteArrayHeader(3);
@@ -253,20 +249,71 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
     private static ChunkResult ReadResult(ref MessagePackReader reader)
     {
         Fields(ref reader, 7);
-        var item = ReadItem(ref reader);
-        int evaluations = NonNegative(reader.ReadInt32()), observables = NonNegative(reader.ReadInt32());
+        var head = ReadResultFields(ref reader);
         var values = reader.ReadBytes() ?? throw Malformed("no values");
         var status = reader.ReadBytes() ?? throw Malformed("no status");
-        if ((long)observables * evaluations * sizeof(double) != values.Length || status.Length != evaluations)
+        if (head.ValueBytes != values.Length || status.Length != head.Evaluations)
         {
             throw Malformed("chunk result sizes do not add up");
         }
 
+        var bytes = values.IsSingleSegment ? values.FirstSpan : values.ToArray();
+        var statusBytes = status.IsSingleSegment ? status.FirstSpan : status.ToArray();
+        return ChunkResult.Copy(head.Item, head.Evaluations, head.ObservableCount, bytes, statusBytes, head.WorkerId, head.Elapsed);
+    }
+
+    /// <summary>A <see cref="ChunkResult"/> without its bytes: the head of a result stream frame (<see cref="Cluster.ResultStream"/>),
+    /// whose values and status follow it raw.</summary>
+    public sealed record ResultHead(WorkItem Item, int Evaluations, int ObservableCount, string WorkerId, TimeSpan Elapsed)
+    {
+        /// <summary>Bytes of values and status that follow the head on the stream.</summary>
+        public long ValueBytes => (long)ObservableCount * Evaluations * sizeof(double);
+
+        public long DataBytes => ValueBytes + Evaluations;
+    }
+
+    /// <summary>Writes <paramref name="result"/>'s head (<see cref="ResultHead"/>) into <paramref name="output"/>.</summary>
+    public static void WriteResultHead(ChunkResult result, IBufferWriter<byte> output)
+    {
+        var writer = new MessagePackWriter(output);
+        writer.WriteArrayHeader(5);
+        WriteResultFields(ref writer, result);
+        writer.Flush();
+    }
+
+    /// <summary>The head <see cref="WriteResultHead"/> wrote; <see cref="SerializationException"/> for anything else.</summary>
+    public static ResultHead ReadResultHead(ReadOnlyMemory<byte> bytes)
+    {
+        var reader = new MessagePackReader(bytes);
+        try
+        {
+            Fields(ref reader, 5);
+            var head = ReadResultFields(ref reader);
+            return reader.End ? head : throw Malformed("trailing bytes after the result head");
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or InvalidOperationException)
+        {
+            throw Malformed($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static void WriteResultFields(ref MessagePackWriter writer, ChunkResult result)
+    {
+        WriteItem(ref writer, result.Item);
+        writer.Write(result.Evaluations);
+        writer.Write(result.ObservableCount);
+        writer.Write(result.WorkerId);
+        writer.Write(result.Elapsed.Ticks);
+    }
+
+    private static ResultHead ReadResultFields(ref MessagePackReader reader)
+    {
+        var item = ReadItem(ref reader);
+        int evaluations = NonNegative(reader.ReadInt32()), observables = NonNegative(reader.ReadInt32());
         string worker = Text(ref reader);
         long ticks = NonNegative(reader.ReadInt64());
-        byte[] pooled = ChunkEvaluator.ResultBuffers.Rent((int)values.Length);
-        values.CopyTo(pooled);
-        return new ChunkResult(item, evaluations, observables, pooled, status.ToArray(), worker, TimeSpan.FromTicks(ticks));
+        var head = new ResultHead(item, evaluations, observables, worker, TimeSpan.FromTicks(ticks));
+        return head.DataBytes + ResultBuffer.Alignment <= ResultBuffers.MaxBytes ? head : throw Malformed($"a result of {observables} × {evaluations} values is too large");
     }
 
     private static void Fields(ref MessagePackReader reader, int expected)

@@ -12,11 +12,14 @@ public sealed class ResultStreamClient(string host, int port, X509Certificate2? 
 
     public string Endpoint => $"{host}:{port}";
 
-    /// <summary>Writes one whole frame (header and payload); throws if the connection cannot be made or breaks.</summary>
-    public async Task WriteAsync(ReadOnlyMemory<byte> frame)
+    /// <summary>Writes the parts of one frame, one after another; throws if the connection cannot be made or breaks.</summary>
+    public async Task WriteAsync(params ReadOnlyMemory<byte>[] parts)
     {
         _stream ??= await ConnectAsync();
-        await _stream.WriteAsync(frame);
+        foreach (var part in parts)
+        {
+            await _stream.WriteAsync(part);
+        }
     }
 
     public void Dispose() => _stream?.Dispose();

@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Sweep.Engine.Cluster;
-using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Serialization;
 
@@ -12,10 +11,11 @@ namespace Sweep.Worker.Cluster;
 
 /// <summary>
 /// Sends a worker node's results to their coordinator nodes over the result stream (<see cref="ResultStream"/>), not
-/// through remoting: one connection per coordinator node, one result after another, each serialized once into a buffer
-/// this actor reuses, behind its frame header, and written with one call. So results of any size never hold the remoting
-/// connection that carries the heartbeats, and each byte is copied once on each side instead of several times
-/// (docs/ENGINE.md and docs/BENCHMARKS.md, "Cluster"). Tells its parent <see cref="UploadDone"/> after each.
+/// through remoting: one connection per coordinator node, one result after another: its frame header and head from a
+/// buffer this actor reuses, then its values and status straight from the evaluator's result buffer, which goes back to
+/// its pool once the frame is written. So results of any size never hold the remoting connection that carries the
+/// heartbeats, and no byte is copied in user space on the way (docs/ENGINE.md and docs/BENCHMARKS.md, "Cluster").
+/// Tells its parent <see cref="UploadDone"/> after each.
 /// <para>A failed write is tried once more on a new connection; if that fails too, the result is given up and reported
 /// to the run front as <see cref="ChunkFailed"/>, so the coordinator dispatches the chunk again at once.</para>
 /// </summary>
@@ -93,7 +93,7 @@ public sealed class ResultUploadActor : ReceiveActor
         var keep = _waiting.Where(u => u.Result.Item.RunId != forget.RunId).ToList();
         foreach (var dropped in _waiting.Where(u => u.Result.Item.RunId == forget.RunId))
         {
-            ChunkEvaluator.ResultBuffers.Return(dropped.Result.Values);
+            dropped.Result.Release();
         }
 
         _waiting.Clear();
@@ -109,6 +109,7 @@ public sealed class ResultUploadActor : ReceiveActor
 
     private void Finish()
     {
+        _current!.Result.Release(); // written or given up: the evaluator may have the buffer again
         _current = null;
         Context.Parent.Tell(UploadDone.Instance);
         Next();
@@ -121,13 +122,13 @@ public sealed class ResultUploadActor : ReceiveActor
             return;
         }
 
-        // The frame: header, then the result as the serializer writes it; the header's length is known once it is written.
+        // The frame's header and head; the head's length is known once it is written. The data follows from the result's buffer.
         _frame.ResetWrittenCount();
         _frame.Advance(ResultStream.HeaderBytes);
-        SweepMessageSerializer.Write(next.Result, _frame);
-        ChunkEvaluator.ResultBuffers.Return(next.Result.Values); // serialized: the evaluator may have it again
-        var item = next.Result.Item;
-        ResultStream.WriteHeader(MemoryMarshal.AsMemory(_frame.WrittenMemory).Span, item.Chunk, item.Attempt, _frame.WrittenCount - ResultStream.HeaderBytes);
+        SweepMessageSerializer.WriteResultHead(next.Result, _frame);
+        var result = next.Result;
+        ResultStream.WriteHeader(MemoryMarshal.AsMemory(_frame.WrittenMemory).Span, result.Item.Chunk, result.Item.Attempt,
+            _frame.WrittenCount - ResultStream.HeaderBytes, result.ValueBytes + result.Evaluations);
         (_current, _currentForgotten, _tries) = (next, false, 0);
         Write();
     }
@@ -148,16 +149,18 @@ public sealed class ResultUploadActor : ReceiveActor
             CutAndDie(connection);
         }
 
-        connection.WriteAsync(_frame.WrittenMemory).PipeTo(Self, success: () => new UploadWritten(null),
+        connection.WriteAsync(_frame.WrittenMemory, upload.Result.Values, upload.Result.Status).PipeTo(Self, success: () => new UploadWritten(null),
             failure: ex => new UploadWritten(ex.GetBaseException().Message));
     }
 
-    /// <summary>Test hook: half a frame on the wire, then SIGKILL.</summary>
+    /// <summary>Test hook: the frame's header and head and half its values on the wire, then SIGKILL.</summary>
     private void CutAndDie(ResultStreamClient connection)
     {
-        connection.WriteAsync(_frame.WrittenMemory[..(_frame.WrittenCount / 2)]).GetAwaiter().GetResult();
-        _log.WriteLine($"sweep-worker {_workerId}: test hook: cut the upload of chunk {_current!.Result.Item.Chunk} after {_frame.WrittenCount / 2} of " +
-                       $"{_frame.WrittenCount} bytes; killing this process");
+        var values = _current!.Result.Values;
+        connection.WriteAsync(_frame.WrittenMemory, values[..(values.Length / 2)]).GetAwaiter().GetResult();
+        long sent = _frame.WrittenCount + values.Length / 2, whole = _frame.WrittenCount + values.Length + _current.Result.Evaluations;
+        _log.WriteLine($"sweep-worker {_workerId}: test hook: cut the upload of chunk {_current.Result.Item.Chunk} after {sent} of " +
+                       $"{whole} bytes; killing this process");
         _log.Flush();
         Process.GetCurrentProcess().Kill();
     }

@@ -28,7 +28,7 @@ public sealed class AggregatorActorTests : ActorTestKit, IDisposable
         aggregator.Tell(result);
         Assert.Equal(new ChunkStored(2, result.Evaluations, Duplicate: false), coordinator.ExpectMsg<ChunkStored>());
         var again = evaluator.Evaluate(item with { Attempt = 2 }, "w2");
-        again.Values.AsSpan(0, again.ValueBytes).Fill(0xFF); // a different value under the same chunk: must not overwrite
+        again.Buffer.Span[..again.ValueBytes].Fill(0xFF); // a different value under the same chunk: must not overwrite
         aggregator.Tell(again);
         Assert.Equal(new ChunkStored(2, result.Evaluations, Duplicate: true), coordinator.ExpectMsg<ChunkStored>());
 

@@ -29,13 +29,15 @@ public sealed class ResultUploadActorTests : ActorTestKit
         var header = new byte[ResultStream.HeaderBytes];
         await connection.GetStream().ReadExactlyAsync(header);
         var frame = ResultStream.ReadHeader(header, 1 << 20);
-        Assert.Equal((12L, 2), (frame.Chunk, frame.Attempt));
-        var payload = new byte[frame.Length];
-        await connection.GetStream().ReadExactlyAsync(payload);
-        var result = (ChunkResult)SweepMessageSerializer.Read(payload, SweepMessageSerializer.ResultManifestName);
-        Assert.Equal(Item, result.Item);
-        Assert.Equal([1.5, -2.0, 3.25, 0.0, 1e-300, 7.0], result.Observable(0).ToArray().Concat(result.Observable(1).ToArray()));
-        Assert.Equal(new byte[] { 0, 1, 2 }, result.Status);
+        Assert.Equal((12L, 2, 6 * sizeof(double) + 3), (frame.Chunk, frame.Attempt, frame.DataLength));
+        var head = new byte[frame.HeadLength];
+        await connection.GetStream().ReadExactlyAsync(head);
+        var read = SweepMessageSerializer.ReadResultHead(head);
+        Assert.Equal((Item, 3, 2, "w1"), (read.Item, read.Evaluations, read.ObservableCount, read.WorkerId));
+        var data = new byte[frame.DataLength]; // the values, then the status bytes, raw
+        await connection.GetStream().ReadExactlyAsync(data);
+        Assert.Equal([1.5, -2.0, 3.25, 0.0, 1e-300, 7.0], System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(data.AsSpan(0, 48)).ToArray());
+        Assert.Equal(new byte[] { 0, 1, 2 }, data[48..]);
         ExpectMsg<UploadDone>();
         front.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
@@ -62,8 +64,7 @@ public sealed class ResultUploadActorTests : ActorTestKit
     private static ChunkResult Result()
     {
         double[] values = [1.5, -2.0, 3.25, 0.0, 1e-300, 7.0];
-        byte[] bytes = ChunkEvaluator.ResultBuffers.Rent(values.Length * sizeof(double));
-        System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes);
-        return new ChunkResult(Item, 3, 2, bytes, [0, 1, 2], "w1", TimeSpan.FromMilliseconds(5));
+        return ChunkResult.Copy(Item, 3, 2, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()), [0, 1, 2], "w1",
+            TimeSpan.FromMilliseconds(5));
     }
 }

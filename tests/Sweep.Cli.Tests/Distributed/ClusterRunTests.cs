@@ -43,7 +43,7 @@ public partial class ClusterRunTests(ITestOutputHelper output)
         // The result port, before any worker (so the run cannot be over yet): bytes that are not a frame, a frame asking
         // for 2 GiB, a well-framed payload that is not a result. One logged line each; the connection is closed.
         int resultPort = await cluster.ResultPort(coordinator);
-        foreach (byte[] garbage in new[] { "GET / HTTP/1.1\r\nHost: sweep\r\n\r\n"u8.ToArray(), Frame(5, 1, int.MaxValue, []), Frame(5, 1, 16, new byte[16]) })
+        foreach (byte[] garbage in new[] { "GET / HTTP/1.1\r\nHost: sweep\r\n\r\n"u8.ToArray(), Frame(5, 1, int.MaxValue, 0, []), Frame(5, 1, 16, 0, new byte[16]) })
         {
             using var client = new TcpClient();
             await client.ConnectAsync("127.0.0.1", resultPort);
@@ -58,10 +58,10 @@ public partial class ClusterRunTests(ITestOutputHelper output)
             }
         }
 
-        await cluster.WaitForLog(coordinator, "garbage: the frame for chunk 5 is not a result");
+        await cluster.WaitForLog(coordinator, "garbage: the frame for chunk 5 does not start with a result's head");
         Assert.Equal(3, Regex.Count(cluster.Log(coordinator), @"result stream: closed the connection from 127\.0\.0\.1:\d+: garbage"));
         Assert.Contains("garbage: not a result frame (starts with 47455420", cluster.Log(coordinator));
-        Assert.Contains("garbage: a result frame for chunk 5, attempt 1, of 2147483647 bytes", cluster.Log(coordinator));
+        Assert.Contains("garbage: a result frame for chunk 5, attempt 1, of 2147483647 + 0 bytes", cluster.Log(coordinator));
         for (int i = 0; i < 3; i++)
         {
             cluster.Worker();
@@ -379,10 +379,10 @@ public partial class ClusterRunTests(ITestOutputHelper output)
     private static partial Regex RedispatchLine();
 
     /// <summary>A result-stream frame header (<see cref="ResultStream"/>) followed by <paramref name="payload"/>.</summary>
-    private static byte[] Frame(long chunk, int attempt, int length, byte[] payload)
+    private static byte[] Frame(long chunk, int attempt, int headLength, int dataLength, byte[] payload)
     {
         var frame = new byte[ResultStream.HeaderBytes + payload.Length];
-        ResultStream.WriteHeader(frame, chunk, attempt, length);
+        ResultStream.WriteHeader(frame, chunk, attempt, headLength, dataLength);
         payload.CopyTo(frame, ResultStream.HeaderBytes);
         return frame;
     }

@@ -19,15 +19,18 @@ public sealed class ResultStreamTests : IDisposable
     public void A_header_round_trips_and_anything_else_is_refused_saying_why()
     {
         var header = new byte[ResultStream.HeaderBytes];
-        ResultStream.WriteHeader(header, 123_456_789_012, 3, 19_200_000);
-        Assert.Equal(new ResultStream.Header(123_456_789_012, 3, 19_200_000), ResultStream.ReadHeader(header, 1 << 30));
-        Assert.Equal("SWR1"u8.ToArray(), header[..4]);
+        ResultStream.WriteHeader(header, 123_456_789_012, 3, 61, 19_200_000);
+        Assert.Equal(new ResultStream.Header(123_456_789_012, 3, 61, 19_200_000), ResultStream.ReadHeader(header, 1 << 30));
+        Assert.Equal("SWR2"u8.ToArray(), header[..4]);
 
-        Assert.Contains("not a result frame (starts with 47455420", Refused("GET / HTTP/1.1\r\n\r\n   "u8.ToArray()));
-        Assert.Contains("of 2000 bytes (at most 1000)", Refused(Header(1, 1, 2000)));
+        Assert.Contains("not a result frame (starts with 47455420", Refused("GET / HTTP/1.1\r\n\r\n       "u8.ToArray()));
+        Assert.Contains("not a result frame (starts with 53575231", Refused([.. "SWR1"u8, .. Header(1, 1, 10)[4..]])); // the format before
+        Assert.Contains("of 2000 + 0 bytes (each at most 1000)", Refused(Header(1, 1, 2000)));
+        Assert.Contains("of 10 + 2000 bytes", Refused(Header(1, 1, 10, 2000)));
+        Assert.Contains("of 10 + -1 bytes", Refused(Header(1, 1, 10, -1)));
         Assert.Contains("chunk -1", Refused(Header(-1, 1, 10)));
         Assert.Contains("attempt 0", Refused(Header(1, 0, 10)));
-        Assert.Contains("of 0 bytes", Refused(Header(1, 1, 0)));
+        Assert.Contains("of 0 + 0 bytes", Refused(Header(1, 1, 0)));
 
         static string Refused(byte[] bytes) => Assert.Throws<InvalidDataException>(() => ResultStream.ReadHeader(bytes, 1000)).Message;
     }
@@ -43,7 +46,7 @@ public sealed class ResultStreamTests : IDisposable
             await clientStream.WriteAsync(Header(7, 1, 3));
             var read = new byte[ResultStream.HeaderBytes];
             await serverStream.ReadExactlyAsync(read);
-            Assert.Equal(new ResultStream.Header(7, 1, 3), ResultStream.ReadHeader(read, 100));
+            Assert.Equal(new ResultStream.Header(7, 1, 3, 0), ResultStream.ReadHeader(read, 100));
         }
     }
 
@@ -120,10 +123,10 @@ public sealed class ResultStreamTests : IDisposable
         }
     }
 
-    private static byte[] Header(long chunk, int attempt, int length)
+    private static byte[] Header(long chunk, int attempt, int headLength, int dataLength = 0)
     {
         var header = new byte[ResultStream.HeaderBytes];
-        ResultStream.WriteHeader(header, chunk, attempt, length);
+        ResultStream.WriteHeader(header, chunk, attempt, headLength, dataLength);
         return header;
     }
 
