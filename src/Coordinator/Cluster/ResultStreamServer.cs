@@ -125,7 +125,12 @@ public sealed class ResultStreamServer : IAsyncDisposable
 
         await using (stream)
         {
-            string? closed = await ReadFramesAsync(stream);
+            // The frames are read on a thread of the connection's own, with blocking reads: a worker node's results
+            // arrive back to back, and thread-pool reads cost the coordinator's core a dispatch (and the pool's spinning)
+            // per read (docs/BENCHMARKS.md, ninth part). Stopping the server closes the stream, which ends a read.
+            await using var closeOnStop = _stop.Token.Register(stream.Dispose);
+            string? closed = await Task.Factory.StartNew(() => ReadFrames(stream), CancellationToken.None, TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
             if (closed is not null && !_stop.IsCancellationRequested)
             {
                 _log.WriteLine($"sweep: result stream: closed the connection from {peer}: {closed}");
@@ -135,12 +140,12 @@ public sealed class ResultStreamServer : IAsyncDisposable
 
     /// <summary>Reads frames until the peer closes between two of them (null) or something is wrong (why, for the log).
     /// A frame's data is read straight into the result's buffer, from which the store writes it to disk.</summary>
-    private async Task<string?> ReadFramesAsync(Stream stream)
+    private string? ReadFrames(Stream stream)
     {
         var header = new byte[ResultStream.HeaderBytes];
         while (true)
         {
-            int got = await ReadAsync(stream, header);
+            int got = ReadFully(stream, header);
             if (got == 0)
             {
                 return null;
@@ -165,7 +170,7 @@ public sealed class ResultStreamServer : IAsyncDisposable
             SweepMessageSerializer.ResultHead head;
             try
             {
-                got = await ReadAsync(stream, headBytes.AsMemory(0, frame.HeadLength));
+                got = ReadFully(stream, headBytes.AsSpan(0, frame.HeadLength));
                 if (got < frame.HeadLength)
                 {
                     return Cut(frame, got);
@@ -190,10 +195,10 @@ public sealed class ResultStreamServer : IAsyncDisposable
 
             var buffer = ResultBuffers.Rent(ChunkResult.BufferBytes(head.ObservableCount, head.Evaluations));
             var result = new ChunkResult(head.Item, head.Evaluations, head.ObservableCount, buffer, head.WorkerId, head.Elapsed);
-            got = await ReadAsync(stream, buffer.Memory[..result.ValueBytes]);
+            got = ReadFully(stream, buffer.Span[..result.ValueBytes]);
             if (got == result.ValueBytes)
             {
-                got += await ReadAsync(stream, buffer.Memory.Slice(result.StatusOffset, result.Evaluations));
+                got += ReadFully(stream, buffer.Span.Slice(result.StatusOffset, result.Evaluations));
             }
 
             if (got < frame.DataLength)
@@ -221,15 +226,15 @@ public sealed class ResultStreamServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Fills <paramref name="buffer"/> as far as the stream goes; a connection reset counts as its end.</summary>
-    private async Task<int> ReadAsync(Stream stream, Memory<byte> buffer)
+    /// <summary>Fills <paramref name="buffer"/> as far as the stream goes; a connection reset or closed counts as its end.</summary>
+    private static int ReadFully(Stream stream, Span<byte> buffer)
     {
         int total = 0;
         try
         {
             while (total < buffer.Length)
             {
-                int read = await stream.ReadAsync(buffer[total..], _stop.Token);
+                int read = stream.Read(buffer[total..]);
                 if (read == 0)
                 {
                     break;
@@ -238,7 +243,7 @@ public sealed class ResultStreamServer : IAsyncDisposable
                 total += read;
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
             // Ends the connection like an end of stream: whatever frame it was inside is incomplete.
         }
