@@ -273,7 +273,7 @@ public sealed class ArrayFiles : IDisposable
     /// <summary>Bytes [<paramref name="from"/>, <paramref name="to"/>) of the run, block-aligned, written directly: from the
     /// results' own buffers when every piece of the range starts at an aligned address (the evaluator's and the result
     /// stream's buffers are page-aligned, so that is the rule), else copied into the staging buffer a few MiB at a time.</summary>
-    private void WriteDirect(ArrayFile file, ReadOnlySpan<Piece> run, long from, long to)
+    private static void WriteDirect(ArrayFile file, ReadOnlySpan<Piece> run, long from, long to)
     {
         try
         {
@@ -297,7 +297,7 @@ public sealed class ArrayFiles : IDisposable
 
     /// <summary>Writes the range with <c>pwritev</c> straight from the pieces' memory, if each piece's part of it starts
     /// at an aligned address and spans whole blocks (false, nothing written, if not).</summary>
-    private bool WriteInPlace(ArrayFile file, ReadOnlySpan<Piece> run, long from, long to)
+    private static bool WriteInPlace(ArrayFile file, ReadOnlySpan<Piece> run, long from, long to)
     {
         var parts = new List<ReadOnlyMemory<byte>>(run.Length);
         foreach (var piece in run)
