@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Sweep.Coordinator.Export;
+using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 
 namespace Sweep.Coordinator.Store;
@@ -30,7 +31,7 @@ public sealed class ArrayFiles : IDisposable
     /// <summary>Where direct writes copy their data; made on the first one, and one per process: a 4 MiB
     /// pinned array per run counted towards the large-object budget, and several runs in one process (the
     /// benchmarks, tests) then paid a full collection each. Writers take turns on its lock.</summary>
-    private static readonly Lazy<AlignedBuffer> Staging = new(() => new AlignedBuffer(4 << 20));
+    private static readonly Lazy<ResultBuffer> Staging = new(() => ResultBuffers.Rent(4 << 20)); // kept, never returned
 
     private sealed record Model(ModelArrays Layout, ArrayFile[] Observables, ArrayFile Status);
 

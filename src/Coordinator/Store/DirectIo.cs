@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Sweep.Engine.Evaluation;
 
 namespace Sweep.Coordinator.Store;
 
@@ -14,8 +15,9 @@ namespace Sweep.Coordinator.Store;
 internal static class DirectIo
 {
     /// <summary>Offsets, lengths and buffer addresses of direct writes are multiples of this: the page
-    /// size, which covers every logical block size Linux devices have.</summary>
-    public const int Alignment = 4096;
+    /// size, which covers every logical block size Linux devices have, and the alignment of result buffers,
+    /// which are written from where they lie.</summary>
+    public const int Alignment = ResultBuffer.Alignment;
 
     /// <summary><c>SWEEP_DIRECT_IO=0</c> turns direct writes off (for a file system whose O_DIRECT
     /// misbehaves, or to compare): every write then goes through the page cache.</summary>
@@ -60,26 +62,4 @@ internal static class DirectIo
     public static long AlignDown(long offset) => offset & ~(long)(Alignment - 1);
 
     public static long AlignUp(long offset) => AlignDown(offset + Alignment - 1);
-}
-
-/// <summary>A page-aligned buffer that direct writes copy their data into (result buffers come from
-/// the array pool, at no particular alignment). The copy costs ~0.1 ns a byte, a twentieth of the page
-/// cache's. One writer at a time: callers hold the lock on the instance.</summary>
-internal sealed class AlignedBuffer
-{
-    private readonly byte[] _array;
-    private readonly int _start;
-
-    public AlignedBuffer(int length)
-    {
-        // On the pinned object heap, so its address never changes and the aligned start stays aligned.
-        _array = GC.AllocateUninitializedArray<byte>(length + DirectIo.Alignment, pinned: true);
-        long address = Marshal.UnsafeAddrOfPinnedArrayElement(_array, 0);
-        _start = (int)(DirectIo.AlignUp(address) - address);
-        Length = length;
-    }
-
-    public int Length { get; }
-
-    public Span<byte> Span => _array.AsSpan(_start, Length);
 }
