@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Sweep.Coordinator.Engine;
-using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
 

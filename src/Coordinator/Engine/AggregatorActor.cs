@@ -1,7 +1,6 @@
 using System.Runtime.ExceptionServices;
 using Akka.Actor;
 using Sweep.Coordinator.Store;
-using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
 using Sweep.Engine.Planning;
 using Sweep.Engine.Actors;

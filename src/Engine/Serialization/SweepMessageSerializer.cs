@@ -30,10 +30,6 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
         StoredManifest = "S", AbandonedManifest = "A", StopManifest = "T", DrainManifest = "N", DrainedManifest = "M",
         DescribeManifest = "?", OfferManifest = "O";
 
-    /// <summary>The manifest of a <see cref="ChunkResult"/>: a worker node's results reach their coordinator over the
-    /// result stream (<see cref="Cluster.ResultStream"/>) and are read under it.</summary>
-    public const string ResultManifestName = ResultManifest;
-
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
