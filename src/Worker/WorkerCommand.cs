@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Sweep.Engine;
 using Sweep.Engine.Cluster;
+using Sweep.Engine.Evaluation;
 using Sweep.Monitoring;
 using Sweep.Physics.Models;
 using Sweep.Worker.Cluster;
@@ -27,6 +28,11 @@ public static class WorkerCommand
         var concurrency = new Option<int>("--concurrency", "-j") { Description = "Chunks evaluated at once (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var crash = new Option<long?>("--crash-on-chunk") { Description = "Testing: SIGKILL this process when it receives the chunk", Hidden = true };
         command.Options.Add(concurrency);
+        var noSharedMemory = new Option<bool>("--no-shared-memory")
+        {
+            Description = "Send results to a coordinator on this machine over its result stream's socket, not by reference to shared memory",
+        };
+        command.Options.Add(noSharedMemory);
         var cut = new Option<long?>("--cut-upload-of-chunk")
         {
             Description = "Testing: write half of the chunk's result to the result stream, then SIGKILL this process", Hidden = true,
@@ -50,6 +56,12 @@ public static class WorkerCommand
             using var stop = new CancellationTokenSource();
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            // Shared result buffers: a coordinator on this machine stores straight from them (docs/ENGINE.md, "Results on one machine").
+            if (!parse.GetValue(noSharedMemory) && !ResultBuffers.ShareFromNowOn())
+            {
+                log.WriteLine("sweep-worker: no shared memory on this machine (memfd); results go to every coordinator over its socket");
+            }
+
             await using var monitoring = new MetricsHost("worker");
             await MetricsOptions.ServeAsync(monitoring, metricsAddress, log, "sweep-worker");
             try

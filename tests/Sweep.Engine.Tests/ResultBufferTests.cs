@@ -63,6 +63,50 @@ public class ResultBufferTests
         result.Release();
     }
 
+    [Fact]
+    public void An_exposed_buffer_returned_is_never_rented_again_and_an_unexposed_one_is()
+    {
+        var exposed = ResultBuffers.Rent(5 << 16, shared: true);
+        var kept = ResultBuffers.Rent(5 << 16, shared: true);
+        exposed.Expose(); // its reference went to a coordinator, which never acknowledged it
+        kept.Expose();
+        kept.Unexpose(); // acknowledged
+        ResultBuffers.Return(exposed);
+        ResultBuffers.Return(kept);
+
+        var rented = Enumerable.Range(0, 8).Select(_ => ResultBuffers.Rent(5 << 16, shared: true)).ToList();
+        Assert.DoesNotContain(exposed, rented);
+        Assert.Contains(kept, rented);
+        Assert.Throws<ObjectDisposedException>(() => exposed.Span.Length); // let go: unmapped
+        rented.ForEach(ResultBuffers.Return);
+    }
+
+    [Fact]
+    public void A_borrowed_buffer_goes_back_to_its_owner_not_to_the_pool()
+    {
+        var memory = ResultBuffers.Rent(4096);
+        var given = new List<ResultBuffer>();
+        var borrowed = ResultBuffer.Borrowed(memory.Memory, given.Add);
+        ResultBuffers.Return(borrowed);
+        Assert.Equal([borrowed], given);
+        Assert.Throws<InvalidOperationException>(() => ResultBuffers.Return(borrowed));
+        ResultBuffers.Return(memory);
+    }
+
+    [Fact]
+    public void A_shared_buffer_is_a_segment_that_another_process_may_map_and_it_sees_what_is_written()
+    {
+        var buffer = ResultBuffers.Rent(3 << 20, shared: true);
+        var segment = buffer.Segment!;
+        Assert.Equal(buffer.Capacity, segment.Length);
+        using var mapped = SharedSegment.TryOpen(Environment.ProcessId, segment.Descriptor, segment.Id, segment.Length);
+        Assert.NotNull(mapped);
+        buffer.Span[^1] = 0x5A;
+        Assert.Equal(0x5A, mapped.GetSpan()[^1]);
+        Assert.False(mapped.Writable);
+        ResultBuffers.Return(buffer);
+    }
+
     /// <summary>Where the memory starts (its array is pinned, so the address holds).</summary>
     private static long Address(ReadOnlyMemory<byte> memory)
     {

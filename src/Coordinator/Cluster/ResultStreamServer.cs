@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Serialization;
@@ -129,7 +130,7 @@ public sealed class ResultStreamServer : IAsyncDisposable
             // arrive back to back, and thread-pool reads cost the coordinator's core a dispatch (and the pool's spinning)
             // per read (docs/BENCHMARKS.md, ninth part). Stopping the server closes the stream, which ends a read.
             await using var closeOnStop = _stop.Token.Register(stream.Dispose);
-            string? closed = await Task.Factory.StartNew(() => ReadFrames(stream), CancellationToken.None, TaskCreationOptions.LongRunning,
+            string? closed = await Task.Factory.StartNew(() => ReadFrames(stream, peer), CancellationToken.None, TaskCreationOptions.LongRunning,
                 TaskScheduler.Default);
             if (closed is not null && !_stop.IsCancellationRequested)
             {
@@ -139,75 +140,162 @@ public sealed class ResultStreamServer : IAsyncDisposable
     }
 
     /// <summary>Reads frames until the peer closes between two of them (null) or something is wrong (why, for the log).
-    /// A frame's data is read straight into the result's buffer, from which the store writes it to disk.</summary>
-    private string? ReadFrames(Stream stream)
+    /// A frame's data is read straight into the result's buffer, from which the store writes it to disk; a frame by reference
+    /// (the worker on this machine, after an accepted hello) becomes a buffer borrowed from the worker's shared segment.</summary>
+    private string? ReadFrames(Stream stream, string peer)
     {
         var header = new byte[ResultStream.HeaderBytes];
-        while (true)
+        var reference = new byte[ResultStream.SegmentReference.Bytes];
+        WorkerSegments? segments = null;
+        try
         {
-            int got = ReadFully(stream, header);
-            if (got == 0)
+            for (bool first = true; ; first = false)
             {
-                return null;
-            }
-
-            if (got < header.Length)
-            {
-                return $"it ended inside a frame header ({got} of {header.Length} bytes)";
-            }
-
-            ResultStream.Header frame;
-            try
-            {
-                frame = ResultStream.ReadHeader(header, MaxFrameBytes);
-            }
-            catch (InvalidDataException ex)
-            {
-                return $"garbage: {ex.Message}";
-            }
-
-            byte[] headBytes = ArrayPool<byte>.Shared.Rent(frame.HeadLength);
-            SweepMessageSerializer.ResultHead head;
-            try
-            {
-                got = ReadFully(stream, headBytes.AsSpan(0, frame.HeadLength));
-                if (got < frame.HeadLength)
+                int got = ReadFully(stream, header);
+                if (got == 0)
                 {
-                    return Cut(frame, got);
+                    return null;
                 }
 
-                head = SweepMessageSerializer.ReadResultHead(headBytes.AsMemory(0, frame.HeadLength));
-            }
-            catch (SerializationException ex)
-            {
-                return $"garbage: the frame for chunk {frame.Chunk} does not start with a result's head ({ex.Message})";
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(headBytes);
-            }
+                if (got < header.Length)
+                {
+                    return $"it ended inside a frame header ({got} of {header.Length} bytes)";
+                }
 
-            if (head.Item.Chunk != frame.Chunk || head.Item.Attempt != frame.Attempt || head.DataBytes != frame.DataLength)
-            {
-                return $"garbage: the frame for chunk {frame.Chunk} (attempt {frame.Attempt}, {frame.DataLength} data bytes) holds chunk " +
-                       $"{head.Item.Chunk} (attempt {head.Item.Attempt}, {head.DataBytes} data bytes)";
-            }
+                if (first && ResultStream.TryReadHello(header, out int pid, out var probe))
+                {
+                    segments = WorkerSegments.TryAccept(pid, probe, id => Acknowledge(stream, id));
+                    if (!Answer(stream, segments is null ? ResultStream.Refused : ResultStream.Accepted))
+                    {
+                        return "it closed before the answer to its hello";
+                    }
 
-            var buffer = ResultBuffers.Rent(ChunkResult.BufferBytes(head.ObservableCount, head.Evaluations));
-            var result = new ChunkResult(head.Item, head.Evaluations, head.ObservableCount, buffer, head.WorkerId, head.Elapsed);
-            got = ReadFully(stream, buffer.Span[..result.ValueBytes]);
-            if (got == result.ValueBytes)
-            {
-                got += ReadFully(stream, buffer.Span.Slice(result.StatusOffset, result.Evaluations));
-            }
+                    continue;
+                }
 
-            if (got < frame.DataLength)
-            {
-                result.Release();
-                return Cut(frame, frame.HeadLength + got);
-            }
+                ResultStream.Header frame;
+                try
+                {
+                    frame = ResultStream.ReadHeader(header, MaxFrameBytes);
+                }
+                catch (InvalidDataException ex)
+                {
+                    return $"garbage: {ex.Message}";
+                }
 
-            Deliver(result);
+                byte[] headBytes = ArrayPool<byte>.Shared.Rent(frame.HeadLength);
+                SweepMessageSerializer.ResultHead head;
+                try
+                {
+                    got = ReadFully(stream, headBytes.AsSpan(0, frame.HeadLength));
+                    if (got < frame.HeadLength)
+                    {
+                        return Cut(frame, got);
+                    }
+
+                    head = SweepMessageSerializer.ReadResultHead(headBytes.AsMemory(0, frame.HeadLength));
+                }
+                catch (SerializationException ex)
+                {
+                    return $"garbage: the frame for chunk {frame.Chunk} does not start with a result's head ({ex.Message})";
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(headBytes);
+                }
+
+                if (head.Item.Chunk != frame.Chunk || head.Item.Attempt != frame.Attempt || (!frame.Shared && head.DataBytes != frame.DataLength))
+                {
+                    return $"garbage: the frame for chunk {frame.Chunk} (attempt {frame.Attempt}, {frame.DataLength} data bytes) holds chunk " +
+                           $"{head.Item.Chunk} (attempt {head.Item.Attempt}, {head.DataBytes} data bytes)";
+                }
+
+                int bufferBytes = ChunkResult.BufferBytes(head.ObservableCount, head.Evaluations);
+                if (frame.Shared)
+                {
+                    got = ReadFully(stream, reference);
+                    if (got < reference.Length)
+                    {
+                        return Cut(frame, frame.HeadLength + got);
+                    }
+
+                    if (segments is null)
+                    {
+                        return $"garbage: chunk {frame.Chunk}'s result by reference, on a connection that shares no memory";
+                    }
+
+                    var segment = ResultStream.SegmentReference.Read(reference);
+                    if (segments.Borrow(segment, bufferBytes) is not { } borrowed)
+                    {
+                        if (!segments.WorkerAlive)
+                        {
+                            // As if it had died before sending: the frames behind it (an upload it cut) are read on.
+                            _log.WriteLine($"sweep: result stream: chunk {frame.Chunk}'s result lay in the memory of worker process {segments.Pid} " +
+                                           $"({peer}), which is gone: lost with it, the chunk goes out again when its node is removed");
+                            continue;
+                        }
+
+                        return $"chunk {frame.Chunk}'s result refers to {bufferBytes} bytes of a shared segment that does not map from here " +
+                               $"(descriptor {segment.Descriptor}, {segment.Length} bytes); dropped, the chunk goes out again";
+                    }
+
+                    Deliver(new ChunkResult(head.Item, head.Evaluations, head.ObservableCount, borrowed, head.WorkerId, head.Elapsed));
+                    continue;
+                }
+
+                var buffer = ResultBuffers.Rent(bufferBytes);
+                var result = new ChunkResult(head.Item, head.Evaluations, head.ObservableCount, buffer, head.WorkerId, head.Elapsed);
+                got = ReadFully(stream, buffer.Span[..result.ValueBytes]);
+                if (got == result.ValueBytes)
+                {
+                    got += ReadFully(stream, buffer.Span.Slice(result.StatusOffset, result.Evaluations));
+                }
+
+                if (got < frame.DataLength)
+                {
+                    result.Release();
+                    return Cut(frame, frame.HeadLength + got);
+                }
+
+                Deliver(result);
+            }
+        }
+        finally
+        {
+            segments?.Dispose();
+        }
+    }
+
+    /// <summary>Writes the one-byte answer to a hello; false if the connection is gone.</summary>
+    private static bool Answer(Stream stream, byte answer)
+    {
+        try
+        {
+            stream.Write([answer]);
+            stream.Flush();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Tells the worker its segment <paramref name="id"/> is free again (from the thread that stored or dropped the result).
+    /// A connection gone meanwhile needs no answer: its worker never reuses what it lent on it.</summary>
+    private static void Acknowledge(Stream stream, long id)
+    {
+        Span<byte> ack = stackalloc byte[ResultStream.AckBytes];
+        BinaryPrimitives.WriteInt64LittleEndian(ack, id);
+        try
+        {
+            lock (stream)
+            {
+                stream.Write(ack);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
         }
     }
 

@@ -16,6 +16,12 @@ namespace Sweep.Engine.Cluster;
 /// cluster's certificate the connection is TLS with mutual authentication and the peer's certificate pinned, exactly
 /// as remoting's (<see cref="ClusterCertificate"/>); without it, the same loopback-only / <c>--insecure</c> rule holds,
 /// because the port listens on the remoting host.
+/// <para>A worker node on the coordinator's machine sends results by reference instead (docs/ENGINE.md, "Results on one
+/// machine"): the connection starts with a <see cref="HelloMagic"/> hello naming the worker's process and a probe
+/// <see cref="Evaluation.SharedSegment"/>; the coordinator answers one byte, <see cref="Accepted"/> if it could map the probe.
+/// Then a <see cref="SharedMagic"/> frame carries, in place of the data, a <see cref="SegmentReference"/> to the result's buffer
+/// (a shared segment of the worker's); once the result is stored or dropped the coordinator writes the segment's id back
+/// (<see cref="AckBytes"/> bytes), and only then may the worker use that buffer again.</para>
 /// </summary>
 public static class ResultStream
 {
@@ -28,17 +34,72 @@ public static class ResultStream
     /// are recognised at their first four.</summary>
     public static ReadOnlySpan<byte> Magic => "SWR2"u8;
 
-    /// <summary>A frame's header: which chunk's result (for the log when an upload is cut), and how many bytes of head and
-    /// of data follow.</summary>
-    public readonly record struct Header(long Chunk, int Attempt, int HeadLength, int DataLength)
+    /// <summary>"SWS2": a frame whose data is a <see cref="SegmentReference"/> (<see cref="SegmentReference.Bytes"/> bytes).</summary>
+    public static ReadOnlySpan<byte> SharedMagic => "SWS2"u8;
+
+    /// <summary>"SWH2": a connection's first <see cref="HeaderBytes"/> bytes when the worker offers shared memory: the magic, its
+    /// process id, then a <see cref="SegmentReference"/> to its probe segment.</summary>
+    public static ReadOnlySpan<byte> HelloMagic => "SWH2"u8;
+
+    /// <summary>The coordinator's answer to a hello: it mapped the probe, results may come by reference.</summary>
+    public const byte Accepted = 1;
+
+    /// <summary>The coordinator's answer to a hello: send the bytes.</summary>
+    public const byte Refused = 0;
+
+    /// <summary>An acknowledgement: the id of a segment the coordinator is done with (little-endian).</summary>
+    public const int AckBytes = 8;
+
+    /// <summary>Where a result lies in a worker's shared segment: its descriptor in the worker's process, its length and its id.</summary>
+    public readonly record struct SegmentReference(int Descriptor, int Length, long Id)
+    {
+        public const int Bytes = 16;
+
+        public void Write(Span<byte> destination)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination, Descriptor);
+            BinaryPrimitives.WriteInt32LittleEndian(destination[4..], Length);
+            BinaryPrimitives.WriteInt64LittleEndian(destination[8..], Id);
+        }
+
+        public static SegmentReference Read(ReadOnlySpan<byte> source) =>
+            new(BinaryPrimitives.ReadInt32LittleEndian(source), BinaryPrimitives.ReadInt32LittleEndian(source[4..]),
+                BinaryPrimitives.ReadInt64LittleEndian(source[8..]));
+    }
+
+    /// <summary>Writes a hello: process <paramref name="pid"/> offers results by reference; <paramref name="probe"/> proves it.</summary>
+    public static void WriteHello(Span<byte> destination, int pid, SegmentReference probe)
+    {
+        HelloMagic.CopyTo(destination);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[4..], pid);
+        probe.Write(destination[8..]);
+    }
+
+    /// <summary>The hello in <paramref name="source"/> (<see cref="HeaderBytes"/> bytes), or false if it does not start with <see cref="HelloMagic"/>.</summary>
+    public static bool TryReadHello(ReadOnlySpan<byte> source, out int pid, out SegmentReference probe)
+    {
+        (pid, probe) = (0, default);
+        if (!source[..4].SequenceEqual(HelloMagic))
+        {
+            return false;
+        }
+
+        (pid, probe) = (BinaryPrimitives.ReadInt32LittleEndian(source[4..]), SegmentReference.Read(source[8..]));
+        return true;
+    }
+
+    /// <summary>A frame's header: which chunk's result (for the log when an upload is cut), how many bytes of head and
+    /// of data follow, and whether the data is a <see cref="SegmentReference"/> (<see cref="SharedMagic"/>).</summary>
+    public readonly record struct Header(long Chunk, int Attempt, int HeadLength, int DataLength, bool Shared = false)
     {
         public long Length => (long)HeadLength + DataLength;
     }
 
-    /// <summary>Writes the header of a frame whose head and data are <paramref name="headLength"/> and <paramref name="dataLength"/> bytes.</summary>
-    public static void WriteHeader(Span<byte> destination, long chunk, int attempt, int headLength, int dataLength)
+    /// <summary>Writes the header of a frame whose head and data are <paramref name="headLength"/> and <paramref name="dataLength"/> bytes
+    /// (<paramref name="shared"/>: the data is a <see cref="SegmentReference"/>).</summary>
+    public static void WriteHeader(Span<byte> destination, long chunk, int attempt, int headLength, int dataLength, bool shared = false)
     {
-        Magic.CopyTo(destination);
+        (shared ? SharedMagic : Magic).CopyTo(destination);
         BinaryPrimitives.WriteInt64LittleEndian(destination[4..], chunk);
         BinaryPrimitives.WriteInt32LittleEndian(destination[12..], attempt);
         BinaryPrimitives.WriteInt32LittleEndian(destination[16..], headLength);
@@ -46,18 +107,20 @@ public static class ResultStream
     }
 
     /// <summary>The header in <paramref name="source"/>; <see cref="InvalidDataException"/> saying why if it is not one
-    /// (no magic, a negative chunk, an attempt below 1, an empty head, head or data above <paramref name="maxLength"/> bytes).</summary>
+    /// (no magic, a negative chunk, an attempt below 1, an empty head, head or data above <paramref name="maxLength"/> bytes, a
+    /// reference of another length).</summary>
     public static Header ReadHeader(ReadOnlySpan<byte> source, int maxLength)
     {
-        if (!source[..4].SequenceEqual(Magic))
+        bool shared = source[..4].SequenceEqual(SharedMagic);
+        if (!shared && !source[..4].SequenceEqual(Magic))
         {
             throw new InvalidDataException($"not a result frame (starts with {Convert.ToHexString(source[..4])}, not {Convert.ToHexString(Magic)})");
         }
 
         var header = new Header(BinaryPrimitives.ReadInt64LittleEndian(source[4..]), BinaryPrimitives.ReadInt32LittleEndian(source[12..]),
-            BinaryPrimitives.ReadInt32LittleEndian(source[16..]), BinaryPrimitives.ReadInt32LittleEndian(source[20..]));
+            BinaryPrimitives.ReadInt32LittleEndian(source[16..]), BinaryPrimitives.ReadInt32LittleEndian(source[20..]), shared);
         if (header.Chunk < 0 || header.Attempt < 1 || header.HeadLength < 1 || header.HeadLength > maxLength || header.DataLength < 0
-            || header.DataLength > maxLength)
+            || header.DataLength > maxLength || (shared && header.DataLength != SegmentReference.Bytes))
         {
             throw new InvalidDataException($"a result frame for chunk {header.Chunk}, attempt {header.Attempt}, of {header.HeadLength} + " +
                                            $"{header.DataLength} bytes (each at most {maxLength})");

@@ -15,6 +15,10 @@ namespace Sweep.Engine.Messages;
 /// worker computes the parameters with the spec alone; <see cref="Start"/> is then the first point's index in its round.</summary>
 public sealed record WorkItem(string RunId, string SpecHash, long Chunk, int ModelIndex, long Start, int Count, int Attempt, int[]? Lattice = null) : ISweepMessage;
 
+/// <summary>Coordinator → a worker node's work source: several work items in one message (those that answer one
+/// <see cref="RequestWork"/>), so a remote source costs remoting one message per request, not one per chunk.</summary>
+public sealed record WorkItems(IReadOnlyList<WorkItem> Items) : ISweepMessage;
+
 /// <summary>Worker → its work source (the coordinator, or a worker node's <c>ClusterWorkSourceActor</c>):
 /// the sender has <see cref="Slots"/> more free slots. The source never sends more work items than it
 /// was asked for (credit-based pull).</summary>
@@ -148,8 +152,9 @@ public sealed record UploadResult(IActorRef Front, string Host, int Port, ChunkR
 /// <summary>Work source → its uploader: the run's coordinator is gone; drop its uploads.</summary>
 public sealed record ForgetRun(string RunId) : INoSerializationVerificationNeeded;
 
-/// <summary>Uploader → itself: the current upload's frame was written to the result stream (<see cref="Error"/> null), or not.</summary>
-public sealed record UploadWritten(string? Error) : INoSerializationVerificationNeeded;
+/// <summary>Uploader → itself: the current upload's frame was written to the result stream (<see cref="Error"/> null), or not;
+/// <see cref="Lent"/>: it went by reference, and the connection holds its buffer until the coordinator acknowledges it.</summary>
+public sealed record UploadWritten(string? Error, bool Lent = false) : INoSerializationVerificationNeeded;
 
 /// <summary>Uploader → work source: one upload is over (written to the stream, given up, or dropped with its run).</summary>
 public sealed record UploadDone : INoSerializationVerificationNeeded

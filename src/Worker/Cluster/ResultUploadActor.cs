@@ -14,7 +14,9 @@ namespace Sweep.Worker.Cluster;
 /// through remoting: one connection per coordinator node, one result after another: its frame header and head from a
 /// buffer this actor reuses, then its values and status straight from the evaluator's result buffer, which goes back to
 /// its pool once the frame is written. So results of any size never hold the remoting connection that carries the
-/// heartbeats, and no byte is copied in user space on the way (docs/ENGINE.md and docs/BENCHMARKS.md, "Cluster").
+/// heartbeats, and no byte is copied in user space on the way (docs/ENGINE.md and docs/BENCHMARKS.md, "Cluster"). To a coordinator
+/// on this machine a result goes by reference to its shared buffer instead, which the connection holds until the coordinator
+/// has stored it (<see cref="ResultStreamClient"/>; docs/ENGINE.md, "Results on one machine").
 /// Tells its parent <see cref="UploadDone"/> after each.
 /// <para>A failed write is tried once more on a new connection; if that fails too, the result is given up and reported
 /// to the run front as <see cref="ChunkFailed"/>, so the coordinator dispatches the chunk again at once.</para>
@@ -31,6 +33,7 @@ public sealed class ResultUploadActor : ReceiveActor
     private readonly Queue<UploadResult> _waiting = new();
     private readonly Dictionary<(string Host, int Port), ResultStreamClient> _connections = [];
     private readonly ArrayBufferWriter<byte> _frame = new(64 * 1024);
+    private readonly HashSet<(string Host, int Port)> _sharing = []; // result ports told of, for the log
     private UploadResult? _current;
     private bool _currentForgotten;
     private int _tries;
@@ -67,7 +70,12 @@ public sealed class ResultUploadActor : ReceiveActor
 
         if (written.Error is null || _currentForgotten)
         {
-            Finish();
+            if (written.Lent && _sharing.Add((upload.Host, upload.Port)))
+            {
+                _log.WriteLine($"sweep-worker {_workerId}: results to {upload.Host}:{upload.Port} go by reference to shared memory (the coordinator is on this machine)");
+            }
+
+            Finish(release: !written.Lent);
             return;
         }
 
@@ -107,9 +115,13 @@ public sealed class ResultUploadActor : ReceiveActor
         _currentForgotten |= _current?.Result.Item.RunId == forget.RunId;
     }
 
-    private void Finish()
+    private void Finish(bool release = true)
     {
-        _current!.Result.Release(); // written or given up: the evaluator may have the buffer again
+        if (release)
+        {
+            _current!.Result.Release(); // written or given up: the evaluator may have the buffer again
+        }
+
         _current = null;
         Context.Parent.Tell(UploadDone.Instance);
         Next();
@@ -149,7 +161,7 @@ public sealed class ResultUploadActor : ReceiveActor
             CutAndDie(connection);
         }
 
-        connection.WriteAsync(_frame.WrittenMemory, upload.Result.Values, upload.Result.Status).PipeTo(Self, success: () => new UploadWritten(null),
+        connection.SendAsync(MemoryMarshal.AsMemory(_frame.WrittenMemory), upload.Result).PipeTo(Self, success: lent => new UploadWritten(null, lent),
             failure: ex => new UploadWritten(ex.GetBaseException().Message));
     }
 

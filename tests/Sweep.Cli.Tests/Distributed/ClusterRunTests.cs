@@ -62,10 +62,8 @@ public partial class ClusterRunTests(ITestOutputHelper output)
         Assert.Equal(3, Regex.Count(cluster.Log(coordinator), @"result stream: closed the connection from 127\.0\.0\.1:\d+: garbage"));
         Assert.Contains("garbage: not a result frame (starts with 47455420", cluster.Log(coordinator));
         Assert.Contains("garbage: a result frame for chunk 5, attempt 1, of 2147483647 + 0 bytes", cluster.Log(coordinator));
-        for (int i = 0; i < 3; i++)
-        {
-            cluster.Worker();
-        }
+        // Two workers send their results by reference to shared memory (on the coordinator's machine), one over the socket.
+        var workers = new[] { cluster.Worker(), cluster.Worker(), cluster.Worker("--no-shared-memory") };
 
         await cluster.WaitForChunks(coordinator, 100);
         foreach (byte[] garbage in new[] { "GET / HTTP/1.1\r\n\r\n"u8.ToArray(), new byte[] { 0, 0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8 }, new byte[] { 0x7f, 0xff, 0xff, 0xff } })
@@ -82,6 +80,8 @@ public partial class ClusterRunTests(ITestOutputHelper output)
             cluster.Log(coordinator));
         AssertLedgerExact(run.RunDir("d"));
         AssertMatchesEmbedded(run, "d");
+        const string byReference = "go by reference to shared memory";
+        Assert.True(workers[..2].Any(w => cluster.Log(w).Contains(byReference)) && !cluster.Log(workers[2]).Contains(byReference), cluster.AllLogs());
     }
 
     [Fact]
