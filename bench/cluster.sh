@@ -5,6 +5,7 @@
 # `sweep run -j W` against `sweep coordinator` on the same spec, each timed by the run's own "computed in".
 #   bench/cluster.sh SPEC [W] [ROUNDS] [extra options for both, e.g. --chunk 1024]
 # SWEEP_BIN=DIR runs the `sweep` built there instead of building this tree (before/after comparisons).
+# WORKER_OPTS="--no-shared-memory" adds options to the worker's command (results over its socket, as across machines).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 spec=$1; workers=${2:-$(nproc)}; rounds=${3:-3}; extra=("${@:4}")
@@ -28,7 +29,8 @@ cluster() {
 }
 chunks() { grep -oE '"total_chunks": [0-9]+' "$dir/d/manifest.json" | grep -oE "[0-9]+"; }
 
-"$bin/sweep" worker --seed 127.0.0.1:$port -j "$workers" > "$dir/worker.log" 2>&1 &
+# shellcheck disable=SC2086 # WORKER_OPTS: words
+"$bin/sweep" worker --seed 127.0.0.1:$port -j "$workers" ${WORKER_OPTS:-} > "$dir/worker.log" 2>&1 &
 worker=$!
 first=$(cluster)
 echo "fresh worker (first run it serves): cluster $first s, $(chunks) chunks"

@@ -59,6 +59,7 @@ public class MessageSerializerTests
 
     private static readonly Gen<object> Messages = Gen.OneOf(
         Items.Select(i => (object)i),
+        Items.ArrayOf().Where(a => a.Length > 0).Select(a => (object)new WorkItems(a)),
         Gen.Choose(1, 1000).Select(n => (object)new RequestWork(n)),
         Results.Select(r => (object)r),
         from i in Items from e in Text from w in Text select (object)new ChunkFailed(i, e, w),
@@ -82,6 +83,7 @@ public class MessageSerializerTests
     private static bool SameMessage(object expected, object actual) => (expected, actual) switch
     {
         (WorkItem e, WorkItem a) => SameItem(e, a),
+        (WorkItems e, WorkItems a) => e.Items.Count == a.Items.Count && e.Items.Zip(a.Items).All(p => SameItem(p.First, p.Second)),
         (ChunkFailed e, ChunkFailed a) => SameItem(e.Item, a.Item) && e with { Item = a.Item } == a,
         (ChunkResult e, ChunkResult a) => SameItem(e.Item, a.Item) && e.Evaluations == a.Evaluations && e.ObservableCount == a.ObservableCount
                                           && e.Values.Span.SequenceEqual(a.Values.Span)
@@ -215,6 +217,8 @@ public class MessageSerializerTests
         Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(Serialize(new RequestWork(1)).Bytes.Append((byte)0).ToArray(), "Q"));
         Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(Serialize(new WorkItem("r", "h", 1, 0, 0, 1, 1) with { }).Bytes, "R"));
         Assert.Throws<SerializationException>(() => new SweepMessageSerializer(null!).Manifest("not a message"));
+        var empty = Assert.Throws<SerializationException>(() => SweepMessageSerializer.Read(new byte[] { 0x90 }, "B")); // an empty array
+        Assert.Contains("a batch of 0 work items", empty.Message);
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly Queue<WorkItem> _resend = new();
     // One entry per free slot a source announced, in the order they asked.
     private readonly Queue<IActorRef> _credits = new();
+    private readonly Dictionary<IActorRef, List<WorkItem>> _batches = []; // a dispatch pass's items for remote sources
     private readonly HashSet<IActorRef> _watched = [];
     private long _next;
     private string? _stopReason;
@@ -216,6 +217,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 }
             }
         }
+
+        // A remote source's items of this pass go as one message: remoting's cost is per message (docs/BENCHMARKS.md, tenth part).
+        foreach (var (source, items) in _batches)
+        {
+            source.Tell(items.Count == 1 ? items[0] : new WorkItems([.. items]), Self);
+        }
+
+        _batches.Clear();
     }
 
     /// <summary>The next work item for <paramref name="source"/>: a waiting re-send it may take, else a new chunk.</summary>
@@ -256,6 +265,18 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private void Send(WorkItem item, IActorRef source)
     {
         _inFlight[item.Chunk] = (item, _clock.GetUtcNow() + _options.LeaseTimeout, source);
-        source.Tell(item, Self);
+        if (source.Path.Address.HasLocalScope)
+        {
+            source.Tell(item, Self);
+        }
+        else
+        {
+            if (!_batches.TryGetValue(source, out var batch))
+            {
+                _batches[source] = batch = [];
+            }
+
+            batch.Add(item);
+        }
     }
 }

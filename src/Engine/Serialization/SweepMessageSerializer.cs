@@ -28,7 +28,10 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
 
     private const string WorkItemManifest = "W", RequestWorkManifest = "Q", ResultManifest = "R", FailedManifest = "F",
         StoredManifest = "S", AbandonedManifest = "A", StopManifest = "T", DrainManifest = "N", DrainedManifest = "M",
-        DescribeManifest = "?", OfferManifest = "O";
+        DescribeManifest = "?", OfferManifest = "O", WorkItemsManifest = "B";
+
+    /// <summary>Work items in one <see cref="WorkItems"/> message, at most (a request asks for a few).</summary>
+    public const int MaxBatch = 1024;
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -36,6 +39,7 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
     public override string Manifest(object o) => o switch
     {
         WorkItem => WorkItemManifest,
+        WorkItems => WorkItemsManifest,
         RequestWork => RequestWorkManifest,
         ChunkResult => ResultManifest,
         ChunkFailed => FailedManifest,
@@ -78,6 +82,14 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
         {
             case WorkItem item:
                 WriteItem(ref writer, item);
+                break;
+            case WorkItems batch:
+                writer.WriteArrayHeader(batch.Items.Count);
+                foreach (var item in batch.Items)
+                {
+                    WriteItem(ref writer, item);
+                }
+
                 break;
             case RequestWork request:
                 writer.WriteArrayHeader(1);
@@ -156,6 +168,20 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
         {
             case WorkItemManifest:
                 return ReadItem(ref reader);
+            case WorkItemsManifest:
+                int count = reader.ReadArrayHeader();
+                if (count is < 1 or > MaxBatch)
+                {
+                    throw Malformed($"a batch of {count} work items (1 to {MaxBatch})");
+                }
+
+                var items = new WorkItem[count];
+                for (int i = 0; i < count; i++)
+                {
+                    items[i] = ReadItem(ref reader);
+                }
+
+                return new WorkItems(items);
             case RequestWorkManifest:
                 Fields(ref reader, 1);
                 return reader.ReadInt32() is var slots and >= 1 ? new RequestWork(slots) : throw Malformed("a work request for fewer than one slot");

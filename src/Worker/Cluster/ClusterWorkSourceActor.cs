@@ -26,6 +26,9 @@ namespace Sweep.Worker.Cluster;
 /// </summary>
 public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
 {
+    /// <summary>Its name under <c>/user</c> on every worker node, where a run front sends its offer as the run starts.</summary>
+    public const string Name = "work";
+
     private readonly ConcurrentDictionary<string, SweepPlan> _plans;
     private readonly ModelRegistry _registry;
     private readonly int _prefetch;
@@ -54,6 +57,13 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
         Receive<AskForRuns>(_ => Ask());
         Receive<RunOffer>(OnOffer);
         Receive<WorkItem>(OnItem);
+        Receive<WorkItems>(batch =>
+        {
+            foreach (var item in batch.Items)
+            {
+                OnItem(item);
+            }
+        });
         Receive<RequestWork>(request =>
         {
             for (int i = 0; i < request.Slots; i++)
@@ -140,12 +150,20 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
         }
     }
 
+    /// <summary>A run's offer: the answer to <see cref="DescribeRun"/>, or sent by the run's front as it starts (to the worker
+    /// nodes already in the cluster, which then need not wait for their next ask).</summary>
     private void OnOffer(RunOffer offer)
     {
         var node = Sender.Path.Address;
-        if (!_unanswered.Remove(node))
+        if (_runs.Values.Any(run => run.Front.Equals(Sender)))
         {
-            return;
+            return; // both the pushed offer and an answer came
+        }
+
+        _unanswered.Remove(node);
+        if (_coordinators.Add(node))
+        {
+            _state.Welcome(); // the offer came before the coordinator's MemberUp did
         }
 
         if (!_plans.TryGetValue(offer.SpecHash, out var plan))

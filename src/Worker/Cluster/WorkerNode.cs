@@ -47,7 +47,8 @@ public sealed class WorkerNode(ClusterSettings settings, int concurrency, ModelR
             // time. Until then the coordinator's watch on this node is Akka.Remote's, by heartbeats; docs/ENGINE.md.)
             var state = _state = new WorkerNodeState();
             // Two chunks per worker asked ahead: a worker finds its next chunk here rather than waiting a round trip.
-            var source = system.ActorOf(ClusterWorkSourceActor.Props(_plans, registry, 2 * concurrency, certificate, hooks, log, Id, state), "work");
+            var source = system.ActorOf(ClusterWorkSourceActor.Props(_plans, registry, 2 * concurrency, certificate, hooks, log, Id, state),
+                ClusterWorkSourceActor.Name);
             system.ActorOf(WorkerPoolActor.Props(concurrency, Id, hash => _plans.GetValueOrDefault(hash), source, source, source, metrics: metrics), "workers");
             if (!await ClusterJoin.WaitUpAsync(system, stop))
             {
