@@ -24,12 +24,8 @@ public sealed class SharedResultsTests
     [Fact]
     public async Task A_result_goes_by_reference_and_its_buffer_is_the_workers_again_only_once_acknowledged()
     {
-        using var listener = Listen();
-        using var client = new ResultStreamClient("127.0.0.1", Port(listener), certificate: null, offerSharing: true);
-        var result = SharedResult();
-        var sent = client.SendAsync(Frame(result), result);
-        using var connection = await listener.AcceptTcpClientAsync();
-        var stream = connection.GetStream();
+        using var upload = await Upload.StartAsync();
+        var (client, result, sent, stream) = (upload.Client, upload.Result, upload.Sent, upload.Stream);
         using var segments = await AcceptHello(stream, ResultStream.Accepted);
 
         Assert.True(await sent); // lent to the connection
@@ -44,39 +40,28 @@ public sealed class SharedResultsTests
 
         received.Release(); // stored: the acknowledgement goes back
         await Until(() => !result.Buffer.Exposed);
-        var again = Enumerable.Range(0, 4).Select(_ => ResultBuffers.Rent(result.Buffer.Capacity, shared: true)).ToList();
-        Assert.Contains(result.Buffer, again); // back in the pool
-        again.ForEach(ResultBuffers.Return);
+        Assert.True(RentedAgain(result.Buffer)); // back in the pool
     }
 
     [Fact]
     public async Task A_buffer_lent_on_a_connection_that_ends_unacknowledged_is_never_reused()
     {
-        using var listener = Listen();
-        using var client = new ResultStreamClient("127.0.0.1", Port(listener), certificate: null, offerSharing: true);
-        var result = SharedResult();
-        var sent = client.SendAsync(Frame(result), result);
-        var connection = await listener.AcceptTcpClientAsync();
-        using var segments = await AcceptHello(connection.GetStream(), ResultStream.Accepted);
-        Assert.True(await sent);
-        _ = await ReadSharedFrame(connection.GetStream());
-        connection.Dispose(); // the coordinator went away (or dropped the connection) holding the result
+        using var upload = await Upload.StartAsync();
+        var result = upload.Result;
+        using var segments = await AcceptHello(upload.Stream, ResultStream.Accepted);
+        Assert.True(await upload.Sent);
+        _ = await ReadSharedFrame(upload.Stream);
+        upload.Connection.Dispose(); // the coordinator went away (or dropped the connection) holding the result
 
         await Until(() => Unmapped(result.Buffer)); // let go of: the coordinator might still be storing from it
-        var again = Enumerable.Range(0, 4).Select(_ => ResultBuffers.Rent(result.Buffer.Capacity, shared: true)).ToList();
-        Assert.DoesNotContain(result.Buffer, again);
-        again.ForEach(ResultBuffers.Return);
+        Assert.False(RentedAgain(result.Buffer));
     }
 
     [Fact]
     public async Task A_coordinator_that_cannot_map_the_workers_memory_gets_the_bytes()
     {
-        using var listener = Listen();
-        using var client = new ResultStreamClient("127.0.0.1", Port(listener), certificate: null, offerSharing: true);
-        var result = SharedResult();
-        var sent = client.SendAsync(Frame(result), result);
-        using var connection = await listener.AcceptTcpClientAsync();
-        var stream = connection.GetStream();
+        using var upload = await Upload.StartAsync();
+        var (client, result, sent, stream) = (upload.Client, upload.Result, upload.Sent, upload.Stream);
         var hello = new byte[ResultStream.HeaderBytes];
         await stream.ReadExactlyAsync(hello);
         Assert.True(ResultStream.TryReadHello(hello, out int pid, out _));
@@ -167,6 +152,14 @@ public sealed class SharedResultsTests
         return (frame, SweepMessageSerializer.ReadResultHead(head), ResultStream.SegmentReference.Read(reference));
     }
 
+    /// <summary>Whether the pool gives <paramref name="buffer"/> out again (among a few rentals of its size: tests share the pool).</summary>
+    private static bool RentedAgain(ResultBuffer buffer)
+    {
+        var rented = Enumerable.Range(0, 4).Select(_ => ResultBuffers.Rent(buffer.Capacity, shared: true)).ToList();
+        rented.ForEach(ResultBuffers.Return);
+        return rented.Contains(buffer);
+    }
+
     private static bool Unmapped(ResultBuffer buffer)
     {
         try
@@ -188,12 +181,26 @@ public sealed class SharedResultsTests
         }
     }
 
-    private static TcpListener Listen()
+    /// <summary>A worker's client offering shared memory, sending one shared result to a listener here; the connection accepted.</summary>
+    private sealed record Upload(TcpListener Listener, ResultStreamClient Client, ChunkResult Result, Task<bool> Sent, TcpClient Connection) : IDisposable
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return listener;
-    }
+        public NetworkStream Stream => Connection.GetStream();
 
-    private static int Port(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
+        public static async Task<Upload> StartAsync()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var client = new ResultStreamClient("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, certificate: null, offerSharing: true);
+            var result = SharedResult();
+            var sent = client.SendAsync(Frame(result), result);
+            return new Upload(listener, client, result, sent, await listener.AcceptTcpClientAsync());
+        }
+
+        public void Dispose()
+        {
+            Connection.Dispose();
+            Client.Dispose();
+            Listener.Dispose();
+        }
+    }
 }
