@@ -12,12 +12,11 @@ namespace Sweep.Coordinator.Cluster;
 /// </summary>
 public sealed class WorkerSegments : IDisposable
 {
-    private readonly int _pid;
     private readonly Action<long> _acknowledge;
     private readonly Dictionary<int, Mapping> _byDescriptor = [];
     private bool _closed;
 
-    private WorkerSegments(int pid, Action<long> acknowledge) => (_pid, _acknowledge) = (pid, acknowledge);
+    private WorkerSegments(int pid, Action<long> acknowledge) => (Pid, _acknowledge) = (pid, acknowledge);
 
     /// <summary>The segments of process <paramref name="pid"/>, if its <paramref name="probe"/> maps from here (the same
     /// machine, user and process namespace); null if not: that worker sends the bytes.</summary>
@@ -28,7 +27,7 @@ public sealed class WorkerSegments : IDisposable
     }
 
     /// <summary>The worker's process id.</summary>
-    public int Pid => _pid;
+    public int Pid { get; }
 
     /// <summary>Whether the worker process is still there: once it is gone, a segment nobody mapped is gone with it. (A process
     /// that has exited, a zombie until reaped, has no descriptors left.)</summary>
@@ -38,7 +37,7 @@ public sealed class WorkerSegments : IDisposable
         {
             try
             {
-                return Directory.EnumerateFileSystemEntries($"/proc/{_pid}/fd").Any();
+                return Directory.EnumerateFileSystemEntries($"/proc/{Pid}/fd").Any();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -63,7 +62,7 @@ public sealed class WorkerSegments : IDisposable
                     mapping.DisposeIfUnused(_closed);
                 }
 
-                if (SharedSegment.TryOpen(_pid, reference.Descriptor, reference.Id, reference.Length) is not { } segment)
+                if (SharedSegment.TryOpen(Pid, reference.Descriptor, reference.Id, reference.Length) is not { } segment)
                 {
                     _byDescriptor.Remove(reference.Descriptor);
                     return null;
