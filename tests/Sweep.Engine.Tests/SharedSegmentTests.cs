@@ -14,6 +14,7 @@ public class SharedSegmentTests
         using var reader = SharedSegment.TryOpen(Environment.ProcessId, owner.Descriptor, owner.Id, owner.Length);
         Assert.NotNull(reader);
         Assert.Equal(owner.Id, reader.Id);
+        Assert.Throws<InvalidOperationException>(() => reader.Descriptor); // the mapping keeps no descriptor open
         Assert.All(reader.GetSpan().ToArray(), b => Assert.Equal(0, b)); // a new segment is zero-filled
 
         var values = Enumerable.Range(0, owner.Length).Select(i => (byte)(i * 7)).ToArray();

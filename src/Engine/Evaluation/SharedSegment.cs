@@ -21,10 +21,10 @@ public sealed unsafe class SharedSegment : MemoryManager<byte>
     private const int ProtRead = 1, ProtWrite = 2, MapShared = 1;
     private const string NamePrefix = "sweep-result-";
 
-    private readonly SafeFileHandle _file;
+    private readonly SafeFileHandle? _file; // the owner's; a mapping of another process's segment needs none
     private byte* _address;
 
-    private SharedSegment(SafeFileHandle file, byte* address, int length, long id, bool writable)
+    private SharedSegment(SafeFileHandle? file, byte* address, int length, long id, bool writable)
     {
         _address = address;
         (_file, Length, Id, Writable) = (file, length, id, writable);
@@ -35,8 +35,9 @@ public sealed unsafe class SharedSegment : MemoryManager<byte>
 
     public int Length { get; }
 
-    /// <summary>This process's descriptor of the memory file.</summary>
-    public int Descriptor => (int)_file.DangerousGetHandle();
+    /// <summary>This process's descriptor of the memory file (the owner's: <see cref="Writable"/>).</summary>
+    public int Descriptor => _file is null ? throw new InvalidOperationException("a mapping of another process's segment has no descriptor")
+        : (int)_file.DangerousGetHandle();
 
     public bool Writable { get; }
 
@@ -101,7 +102,11 @@ public sealed unsafe class SharedSegment : MemoryManager<byte>
                 return null;
             }
 
-            return new SharedSegment(file, Map(file, length, ProtRead), length, id, writable: false);
+            // The mapping holds the memory; the descriptor would only hold one of the process's file slots per segment.
+            using (file)
+            {
+                return new SharedSegment(null, Map(file, length, ProtRead), length, id, writable: false);
+            }
         }
         catch (IOException)
         {
@@ -141,7 +146,7 @@ public sealed unsafe class SharedSegment : MemoryManager<byte>
 
         if (disposing)
         {
-            _file.Dispose();
+            _file?.Dispose();
         }
     }
 

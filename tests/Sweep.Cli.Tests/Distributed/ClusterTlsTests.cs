@@ -54,6 +54,7 @@ public class ClusterTlsTests
 
         Assert.True(await nodes.ExitCode(coordinator) == 0, nodes.AllLogs());
         Assert.Contains("joined the cluster as akka.ssl.tcp://sweep@127.0.0.1:", nodes.Log(worker));
+        Assert.Contains("go by reference to shared memory", nodes.Log(worker)); // the hello and acknowledgements over TLS
         Assert.True(await nodes.ExitCode(intruder, seconds: 40) == ExitCodes.Unavailable, nodes.Log(intruder));
         Assert.Contains($"could not join the cluster through its seed nodes 127.0.0.1:{nodes.SeedPort}", nodes.Log(intruder));
         Assert.DoesNotContain("serving run", nodes.Log(intruder));
