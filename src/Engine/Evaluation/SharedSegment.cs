@@ -24,10 +24,10 @@ public sealed unsafe class SharedSegment : MemoryManager<byte>
     private readonly SafeFileHandle? _file; // the owner's; a mapping of another process's segment needs none
     private byte* _address;
 
-    private SharedSegment(SafeFileHandle? file, byte* address, int length, long id, bool writable)
+    private SharedSegment(SafeFileHandle? file, byte* address, int length, long id)
     {
         _address = address;
-        (_file, Length, Id, Writable) = (file, length, id, writable);
+        (_file, Length, Id) = (file, length, id);
     }
 
     /// <summary>The random id in the segment's name: with <see cref="Descriptor"/>, what another process needs to find it.</summary>
@@ -39,7 +39,8 @@ public sealed unsafe class SharedSegment : MemoryManager<byte>
     public int Descriptor => _file is null ? throw new InvalidOperationException("a mapping of another process's segment has no descriptor")
         : (int)_file.DangerousGetHandle();
 
-    public bool Writable { get; }
+    /// <summary>This process owns the segment (and may write it); false for a mapping of another process's.</summary>
+    public bool Writable => _file is not null;
 
     /// <summary>Whether this machine has memory files (Linux 3.17 and later).</summary>
     public static bool Supported => OperatingSystem.IsLinux();
@@ -62,7 +63,7 @@ public sealed unsafe class SharedSegment : MemoryManager<byte>
                 throw new IOException($"sizing a shared segment to {length} bytes failed: {Marshal.GetLastPInvokeErrorMessage()}");
             }
 
-            return new SharedSegment(file, Map(file, length, ProtRead | ProtWrite), length, id, writable: true);
+            return new SharedSegment(file, Map(file, length, ProtRead | ProtWrite), length, id);
         }
         catch
         {
@@ -105,7 +106,7 @@ public sealed unsafe class SharedSegment : MemoryManager<byte>
             // The mapping holds the memory; the descriptor would only hold one of the process's file slots per segment.
             using (file)
             {
-                return new SharedSegment(null, Map(file, length, ProtRead), length, id, writable: false);
+                return new SharedSegment(null, Map(file, length, ProtRead), length, id);
             }
         }
         catch (IOException)
