@@ -42,7 +42,8 @@ public static class EngineBenchmark
         string observables = args.SkipWhile(a => a != "--observables").Skip(1).FirstOrDefault() ?? "L11";
         int hPoints = Option(args, "--h-points", 250); // 250: 10^7 points; 2500: 10^8
         string spec = JunctionSpec.Replace("OBSERVABLES", observables.Replace(",", ", ")).Replace("HPOINTS", hPoints.ToString());
-        var plan = Plan(spec, chunk: null);
+        int chunk = Option(args, "--chunk", 0); // 0: automatic, as a spec without `chunk:`
+        var plan = Plan(spec, chunk: chunk > 0 ? chunk : null);
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; workers {workers}");
         Console.WriteLine($"spec: magnon-junction, {plan.TotalEvaluations:N0} points, observables [{observables}], chunk {plan.Models[0].ChunkSize}");
 
@@ -142,7 +143,7 @@ public static class EngineBenchmark
         try
         {
             var clock = Stopwatch.StartNew();
-            using var store = RunDirectory.OpenForRun(Path.Combine(directory, "run"), plan, plan.Spec.Chunk, force: false, out _);
+            using var store = RunDirectory.OpenForRun(Path.Combine(directory, "run"), ref plan, plan.Spec.Chunk, force: false, out _);
             await using var monitoring = new Sweep.Monitoring.MetricsHost("run"); // recorded as in `sweep run`, not served
             var outcome = await EmbeddedRun.ExecuteAsync(Actors.Value.Result.System, plan, store, new RunOptions { Workers = workers },
                 new RunCounters(plan.TotalChunks, plan.TotalEvaluations), monitoring, CancellationToken.None);

@@ -66,7 +66,7 @@ public class MessageSerializerTests
         from c in Gen.Choose(0, int.MaxValue) from e in Gen.Choose(0, 1 << 20) from d in Gen.Elements(true, false) select (object)new ChunkStored(c, e, d),
         from c in Gen.Choose(0, int.MaxValue) from a in Gen.Choose(1, 10) from e in Text select (object)new ChunkAbandoned(c, a, e),
         Gen.Constant((object)DescribeRun.Instance),
-        from r in Text from h in Text from t in Text from c in Gen.Choose(0, 1 << 20) from p in Gen.Choose(1, 65535) select (object)new RunOffer(r, h, t, c, p),
+        from r in Text from h in Text from t in Text from c in Gen.Choose(0, 1 << 20) from p in Gen.Choose(1, 65535) from e in Gen.Choose(0, 1 << 20) select (object)new RunOffer(r, h, t, c, p, e),
         Text.Select(r => (object)new StopRequested(r)),
         Gen.Constant((object)DrainAggregator.Instance),
         Gen.Constant((object)AggregatorDrained.Instance));

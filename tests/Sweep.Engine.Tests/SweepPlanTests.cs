@@ -25,6 +25,47 @@ public class SweepPlanTests
         Assert.Equal(junction.Model.ParameterIndex("h"), mtj.InnerScale >= 0 ? 0 : -1);
     }
 
+    [Theory]
+    [InlineData(1, 1 << 18)] // 9 bytes an evaluation: 466 033 fit in 4 MiB, capped
+    [InlineData(2, 1 << 17)] // 17 bytes: 246 723 fit
+    [InlineData(4, 1 << 16)] // 33 bytes: 127 100 fit
+    [InlineData(6, 1 << 16)] // 49 bytes: 85 598 fit
+    [InlineData(25, 1 << 15)] // every junction observable, 201 bytes: 20 866 fit, raised to the former 32 768
+    public void Automatic_chunks_hold_about_4_MiB_of_results_in_a_power_of_two_of_evaluations(int observables, int evaluations)
+    {
+        Assert.Equal(evaluations, ModelPlan.AutomaticChunkEvaluations(observables));
+        long bytes = (long)evaluations * (observables * sizeof(double) + 1);
+        Assert.True(bytes <= ModelPlan.ChunkResultBytes || evaluations == ModelPlan.MinChunkEvaluations, $"{bytes} bytes");
+        Assert.Equal(0, evaluations % 4096); // each slice of a chunk, status bytes included, is whole 4 KiB blocks
+    }
+
+    [Fact]
+    public void Automatic_chunks_follow_the_stored_observables_and_the_inner_grid_and_the_former_size_when_asked()
+    {
+        const string Spec = """
+            name: chunks
+            models: [magnon-junction, mtj]
+            axes:
+              h: {log: [1.0e-4, 2.0], n: 1000}
+              T: {lin: [0.1, 2.0], n: 1000}
+            constants: {J_T: 0.1, S: 1, alpha_p: 0.01, P_L: 0.2, eta: -1, G0_over_Gphi: 2000}
+            bias: {lin: [-8, 8], n: 161, unit: h}
+            observables: [L11, K, Ns]
+            max_points: 200000000
+            """;
+        var plan = Plan(Spec);
+        var (junction, mtj) = (plan.Models[0], plan.Models[1]);
+        Assert.Equal(1 << 17, junction.ChunkSize); // L11 and K: 17 bytes an evaluation
+        Assert.Equal((1 << 18) / 161, mtj.ChunkSize); // Ns alone: 9 bytes an evaluation, 161 bias points each outer point
+
+        var former = SweepPlan.Create(SpecParser.Parse(Spec, ModelRegistry.Default, new SpecOverrides(ChunkEvaluations: ModelPlan.FormerChunkEvaluations)),
+            ModelRegistry.Default);
+        Assert.Equal((32768, 32768 / 161), (former.Models[0].ChunkSize, former.Models[1].ChunkSize));
+        Assert.NotEqual(plan.SpecHash, former.SpecHash); // the chunking is part of what a run directory holds
+        var everything = Plan(Spec.Replace("observables: [L11, K, Ns]\n", ""));
+        Assert.Equal((32768, 32768 / 161), (everything.Models[0].ChunkSize, everything.Models[1].ChunkSize));
+    }
+
     [Fact]
     public void Chunks_tile_the_flat_index_and_decode_like_nested_loops()
     {

@@ -49,7 +49,7 @@ public static class MergeCommand
         }
 
         bool created = !Directory.Exists(output);
-        using var store = RunDirectory.OpenForRun(output, plan, chunkOverride, force, out bool existed);
+        using var store = RunDirectory.OpenForRun(output, ref plan, chunkOverride, force, out bool existed);
         long added = 0, duplicates = 0, differing = 0;
         try
         {

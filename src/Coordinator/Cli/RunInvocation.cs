@@ -116,7 +116,7 @@ public sealed class RunInvocation
         await MetricsOptions.ServeAsync(monitoring, metricsAddress, io.Error);
         await using var live = await _live.ServeAsync(parse, io.Error);
 
-        using var store = RunDirectory.OpenForRun(directory, plan, overrides.Chunk, parse.GetValue(_force), out bool resumed, options.Shard);
+        using var store = RunDirectory.OpenForRun(directory, ref plan, overrides.Chunk, parse.GetValue(_force), out bool resumed, options.Shard);
         using var rounds = plan.Spec.Adaptive is null ? null : AdaptiveStore.Open(directory);
         if (rounds is not null)
         {

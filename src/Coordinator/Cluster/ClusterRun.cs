@@ -33,7 +33,7 @@ public static class ClusterRun
         counters.ObserveWork(() => 0, () => cluster.State.Members.Count(m => m.Status == MemberStatus.Up && m.HasRole(ClusterSettings.WorkerRole)));
         monitoring.Health.ReadyWhen(() => cluster.SelfMember.Status == MemberStatus.Up ? null : $"cluster member {cluster.SelfMember.Status}");
         string runId = store.GetMeta("run_id") ?? throw new RunDirectoryException("the run store has no run id");
-        var offer = new RunOffer(runId, plan.SpecHash, plan.Spec.SourceText, plan.Spec.Chunk ?? 0, results.Port);
+        var offer = new RunOffer(runId, plan.SpecHash, plan.Spec.SourceText, plan.Spec.Chunk ?? 0, results.Port, plan.Spec.ChunkEvaluations ?? 0);
         results.DeliverTo(system);
         await using var actors = await RunActors.StartAsync(system, plan, runId, store, options, counters,
             (coordinator, aggregator) => RunFrontActor.Props(offer, plan, coordinator, aggregator, counters), name: Name);

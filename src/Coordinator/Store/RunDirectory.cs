@@ -17,8 +17,9 @@ public static class RunDirectory
 
     /// <summary>Opens the store for running <paramref name="plan"/> (only <paramref name="shard"/>'s chunks,
     /// if given); <paramref name="resumed"/> tells whether stored chunks were found. Recorded
-    /// failures are cleared so they are tried again.</summary>
-    public static RunStore OpenForRun(string directory, SweepPlan plan, int? chunkOverride, bool force, out bool resumed, Shard? shard = null)
+    /// failures are cleared so they are tried again. A directory an earlier version made holds the same spec
+    /// in its former automatic chunks: <paramref name="plan"/> becomes that plan (<see cref="AsStored"/>).</summary>
+    public static RunStore OpenForRun(string directory, ref SweepPlan plan, int? chunkOverride, bool force, out bool resumed, Shard? shard = null)
     {
         string database = Path.Combine(directory, RunStore.FileName);
         resumed = false;
@@ -29,6 +30,12 @@ public static class RunDirectory
             try
             {
                 (hash, storedShard) = (store.GetMeta("spec_hash"), store.GetMeta("shard"));
+                var stored = AsStored(plan, hash);
+                if (stored is not null && storedShard == shard?.ToString())
+                {
+                    plan = stored;
+                }
+
                 if (hash == plan.SpecHash && storedShard == shard?.ToString())
                 {
                     store.UseArrays(ArrayLayout.From(plan));
@@ -92,9 +99,27 @@ public static class RunDirectory
         string spec = store.GetMeta("spec") ?? throw new RunDirectoryException($"'{directory}' holds no spec");
         int? chunk = store.GetMeta("chunk_override") is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
         var plan = SweepPlan.Create(SpecParser.Parse(spec, registry, new SpecOverrides(Chunk: chunk)), registry);
-        return plan.SpecHash == store.GetMeta("spec_hash")
-            ? plan
-            : throw new RunDirectoryException($"'{directory}' was written by a program whose plan differs from this one's (spec hash mismatch)");
+        return AsStored(plan, store.GetMeta("spec_hash"))
+               ?? throw new RunDirectoryException($"'{directory}' was written by a program whose plan differs from this one's (spec hash mismatch)");
+    }
+
+    /// <summary><paramref name="plan"/> if its hash is <paramref name="hash"/>; else the same spec planned with the automatic chunks of
+    /// the versions before they were sized by result bytes (<see cref="ModelPlan.FormerChunkEvaluations"/>), if that has the hash,
+    /// so that their run directories are still resumed, exported and merged; else null.</summary>
+    private static SweepPlan? AsStored(SweepPlan plan, string? hash)
+    {
+        if (hash == plan.SpecHash)
+        {
+            return plan;
+        }
+
+        if (hash is null || plan.Spec.ChunkEvaluations is not null)
+        {
+            return null;
+        }
+
+        var former = SweepPlan.Create(plan.Spec with { ChunkEvaluations = ModelPlan.FormerChunkEvaluations }, new ModelRegistry(plan.Models.Select(m => m.Model)));
+        return former.SpecHash == hash ? former : null;
     }
 
     /// <summary>Opens an existing run for reading (status, export).</summary>

@@ -128,9 +128,10 @@ public sealed record DescribeRun : ISweepMessage
 }
 
 /// <summary>Run front → worker node: the run it coordinates. The worker plans <see cref="SpecText"/> itself
-/// (with <see cref="ChunkOverride"/> when above 0) and serves the run only if its plan has the same hash. Results go
+/// (with <see cref="ChunkOverride"/> when above 0, and <see cref="ChunkEvaluations"/> in each automatic chunk when above 0: a run
+/// directory of an earlier version) and serves the run only if its plan has the same hash. Results go
 /// to <see cref="ResultPort"/> on the coordinator node's host: its result stream (docs/ENGINE.md, "Cluster"), not remoting.</summary>
-public sealed record RunOffer(string RunId, string SpecHash, string SpecText, int ChunkOverride, int ResultPort) : ISweepMessage;
+public sealed record RunOffer(string RunId, string SpecHash, string SpecText, int ChunkOverride, int ResultPort, int ChunkEvaluations = 0) : ISweepMessage;
 
 /// <summary>Worker node → its work source: stop asking for work, finish what is in hand, then complete the
 /// drained signal (SIGTERM: the node leaves the cluster afterwards).</summary>

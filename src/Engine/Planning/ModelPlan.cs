@@ -1,3 +1,4 @@
+using System.Numerics;
 using Sweep.Engine.Spec;
 using Sweep.Physics.Models;
 
@@ -56,11 +57,11 @@ public sealed class ModelPlan
                 (InnerGrid, InnerAxis, InnerScale) = (null, null, -1);
             }
 
-            ChunkSize = chunk ?? model.PreferredChunkPoints ?? Math.Max(1, TargetEvaluationsPerChunk / (RowsPerPoint * InnerLength));
+            ChunkSize = chunk ?? model.PreferredChunkPoints ?? Math.Max(1, AutomaticEvaluations(spec) / (RowsPerPoint * InnerLength));
         }
         else
         {
-            ChunkSize = (int)Math.Min(chunk ?? model.PreferredChunkPoints ?? Math.Max(1, TargetEvaluationsPerChunk / InnerLength), Math.Max(1, OuterCount));
+            ChunkSize = (int)Math.Min(chunk ?? model.PreferredChunkPoints ?? Math.Max(1, AutomaticEvaluations(spec) / InnerLength), Math.Max(1, OuterCount));
         }
 
         ChunkCount = (OuterCount + ChunkSize - 1) / ChunkSize;
@@ -78,9 +79,30 @@ public sealed class ModelPlan
     /// its default), so a batch may treat its column as uniform (<see cref="PointBatch.UniformColumns"/>).</summary>
     public ulong ConstantColumns { get; }
 
-    /// <summary>Automatic chunks hold about this many evaluations (outer points × bias points):
-    /// a few milliseconds of work, small next to the per-chunk cost of storing and messaging.</summary>
-    public const int TargetEvaluationsPerChunk = 32_768;
+    /// <summary>Evaluations (outer points × inner points) in an automatic chunk: the largest power of two whose results
+    /// (values and status bytes) fit in <see cref="ChunkResultBytes"/>, within [<see cref="MinChunkEvaluations"/>,
+    /// <see cref="MaxChunkEvaluations"/>]. Each chunk costs a work message, a result frame, a ledger row and a write, so
+    /// a chunk should carry enough to make those small; a chunk's bytes are what its writes, frames and in-flight buffers
+    /// cost, so the cheap observables (a few ns each, SIMD) get large chunks and the full set keeps the former 32768
+    /// (docs/ENGINE.md, "Chunks"). Powers of two keep every slice of a chunk whole 4 KiB blocks for direct writes.</summary>
+    public static int AutomaticChunkEvaluations(int observables)
+    {
+        long fit = ChunkResultBytes / (observables * (long)sizeof(double) + 1);
+        return (int)Math.Clamp(1L << BitOperations.Log2((ulong)Math.Max(fit, 1)), MinChunkEvaluations, MaxChunkEvaluations);
+    }
+
+    /// <summary>The result bytes an automatic chunk aims at (<see cref="AutomaticChunkEvaluations"/>).</summary>
+    public const long ChunkResultBytes = 4L << 20;
+
+    public const int MinChunkEvaluations = 1 << 15;
+
+    public const int MaxChunkEvaluations = 1 << 18;
+
+    /// <summary>Evaluations in every automatic chunk before they were sized by result bytes: run directories made then are
+    /// planned with it to be resumed and read (<see cref="Spec.SweepSpec.ChunkEvaluations"/>).</summary>
+    public const int FormerChunkEvaluations = 1 << 15;
+
+    private int AutomaticEvaluations(SweepSpec spec) => spec.ChunkEvaluations ?? AutomaticChunkEvaluations(ObservableIndices.Length);
 
     /// <summary>Axes up to this length keep their values in memory (8 MiB each at most); longer
     /// ones are computed point by point, so memory stays bounded for any plan.</summary>

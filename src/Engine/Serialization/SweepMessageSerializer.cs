@@ -127,12 +127,13 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
                 writer.WriteArrayHeader(0);
                 break;
             case RunOffer offer:
-                writer.WriteArrayHeader(5);
+                writer.WriteArrayHeader(6);
                 writer.Write(offer.RunId);
                 writer.Write(offer.SpecHash);
                 writer.Write(offer.SpecText);
                 writer.Write(offer.ChunkOverride);
                 writer.Write(offer.ResultPort);
+                writer.Write(offer.ChunkEvaluations);
                 break;
             default:
                 throw new SerializationException($"{nameof(SweepMessageSerializer)} cannot serialize {message.GetType().Name}");
@@ -209,9 +210,9 @@ public sealed class SweepMessageSerializer(ExtendedActorSystem system) : Seriali
                 Fields(ref reader, 0);
                 return DescribeRun.Instance;
             case OfferManifest:
-                Fields(ref reader, 5);
+                Fields(ref reader, 6);
                 return new RunOffer(Text(ref reader), Text(ref reader), Text(ref reader), NonNegative(reader.ReadInt32()),
-                    Port(reader.ReadInt32()));
+                    Port(reader.ReadInt32()), NonNegative(reader.ReadInt32()));
             default:
                 throw Malformed($"unknown manifest '{manifest}'");
         }

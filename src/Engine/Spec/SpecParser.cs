@@ -51,6 +51,7 @@ public static partial class SpecParser
         var spec = new SweepSpec(name, models.Select(m => m.Name).ToArray(), axes, constants, bias, time, observables, chunk, output, maxPoints)
         {
             SourceText = yaml,
+            ChunkEvaluations = overrides?.ChunkEvaluations,
         };
         CheckRequiredParameters(models, spec, root);
         CheckPlanSize(spec, models, entries.TryGetValue("max_points", out mp) ? mp.Value : root);

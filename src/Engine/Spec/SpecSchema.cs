@@ -50,7 +50,7 @@ public static class SpecSchema
               "type": "array", "items": { "type": "string" }, "minItems": 1, "uniqueItems": true,
               "description": "Observables to store (each kept for the models that have it). Default: all."
             },
-            "chunk": { "type": "integer", "minimum": 1, "maximum": 10000000, "description": "Outer points per chunk (each with the whole bias grid). Default: about 32768 evaluations." },
+            "chunk": { "type": "integer", "minimum": 1, "maximum": 10000000, "description": "Outer points per chunk (each with the whole bias grid). Default: the largest power of two of evaluations whose results fit in 4 MiB, within 32768–262144." },
             "output": { "type": "string", "description": "Run directory. Default: runs/NAME." },
             "max_points": { "type": "integer", "minimum": 1, "description": "Refuse plans with more evaluations than this. Default: 100000000." },
             "adaptive": {

@@ -33,6 +33,10 @@ public sealed record SweepSpec(
 
     public const string TimeParameter = "t";
 
+    /// <summary>Evaluations an automatic chunk holds; null: sized by its result bytes (<see cref="Planning.ModelPlan.AutomaticChunkEvaluations"/>).
+    /// Set only to plan a run directory made when every automatic chunk held <see cref="Planning.ModelPlan.FormerChunkEvaluations"/>.</summary>
+    public int? ChunkEvaluations { get; init; }
+
     /// <summary>The YAML text the spec was parsed from (kept in the run store, re-parsed by status and export).</summary>
     public string SourceText { get; init; } = "";
 

@@ -121,7 +121,7 @@ public abstract class Model
     }
 
     /// <summary>Outer points per chunk for a model whose points are expensive, or null for the
-    /// engine's default (about 32768 evaluations per chunk).</summary>
+    /// engine's automatic size (by result bytes: 32768–262144 evaluations per chunk).</summary>
     public virtual int? PreferredChunkPoints => null;
 
     /// <summary>Why <see cref="Evaluate"/> gave <paramref name="status"/> to a point that <see cref="Check"/>

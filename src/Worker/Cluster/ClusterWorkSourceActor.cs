@@ -170,7 +170,8 @@ public sealed class ClusterWorkSourceActor : ReceiveActor, IWithTimers
         {
             try
             {
-                var overrides = new SpecOverrides(Chunk: offer.ChunkOverride > 0 ? offer.ChunkOverride : null);
+                var overrides = new SpecOverrides(Chunk: offer.ChunkOverride > 0 ? offer.ChunkOverride : null,
+                    ChunkEvaluations: offer.ChunkEvaluations > 0 ? offer.ChunkEvaluations : null);
                 plan = SweepPlan.Create(SpecParser.Parse(offer.SpecText, _registry, overrides), _registry);
             }
             catch (SpecException ex)
