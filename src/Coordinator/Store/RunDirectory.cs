@@ -26,16 +26,12 @@ public static class RunDirectory
         if (File.Exists(database))
         {
             var store = RunStore.OpenExisting(database, writer: true);
+            var asked = plan;
             string? hash, storedShard;
             try
             {
                 (hash, storedShard) = (store.GetMeta("spec_hash"), store.GetMeta("shard"));
-                var stored = AsStored(plan, hash);
-                if (stored is not null && storedShard == shard?.ToString())
-                {
-                    plan = stored;
-                }
-
+                plan = AsStored(asked, hash) ?? asked;
                 if (hash == plan.SpecHash && storedShard == shard?.ToString())
                 {
                     store.UseArrays(ArrayLayout.From(plan));
@@ -64,6 +60,7 @@ public static class RunDirectory
                       "choose another output, or pass --force to discard the stored results");
             }
 
+            plan = asked; // discarded: the run starts afresh in this version's chunks
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (string file in OwnFiles)
             {
