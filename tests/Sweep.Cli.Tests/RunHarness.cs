@@ -70,11 +70,18 @@ internal sealed class RunHarness : IDisposable
     }
 
     /// <summary>Starts the built sweep program as its own process.</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start([], args);
+
+    /// <summary>As <see cref="Start(string[])"/>, with SIGINT's default action restored first (coreutils' <c>env --default-signal</c>), as in a
+    /// terminal: a shell starts its background jobs (<c>.ci/run &amp;</c>) with SIGINT ignored, every process below inherits that, and .NET
+    /// leaves a signal ignored at start ignored, as the shell means it to be.</summary>
+    public static Process StartAsFromATerminal(params string[] args) => Start(["env", "--default-signal=INT"], args);
+
+    private static Process Start(string[] prefix, string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sweep.dll"));
-        foreach (string arg in args)
+        string[] command = [.. prefix, "dotnet", Path.Combine(AppContext.BaseDirectory, "sweep.dll"), .. args];
+        var info = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string arg in command[1..])
         {
             info.ArgumentList.Add(arg);
         }
