@@ -142,16 +142,22 @@ public sealed class ResultStreamServer : IAsyncDisposable
     /// <summary>Reads frames until the peer closes between two of them (null) or something is wrong (why, for the log).
     /// A frame's data is read straight into the result's buffer, from which the store writes it to disk; a frame by reference
     /// (the worker on this machine, after an accepted hello) becomes a buffer borrowed from the worker's shared segment.</summary>
+    private const int ReadBufferBytes = 64 * 1024;
+
     private string? ReadFrames(Stream stream, string peer)
     {
         var header = new byte[ResultStream.HeaderBytes];
         var reference = new byte[ResultStream.SegmentReference.Bytes];
+        // Reads through a buffer: a frame's header, head and reference (or the frames queued behind it) in one system call, not
+        // three; a result's data larger than the buffer still goes straight into the result's buffer. Writes (the answer to a
+        // hello, acknowledgements) go to the stream itself.
+        var input = new BufferedStream(stream, ReadBufferBytes);
         WorkerSegments? segments = null;
         try
         {
             for (bool first = true; ; first = false)
             {
-                int got = ReadFully(stream, header);
+                int got = ReadFully(input, header);
                 if (got == 0)
                 {
                     return null;
@@ -187,7 +193,7 @@ public sealed class ResultStreamServer : IAsyncDisposable
                 SweepMessageSerializer.ResultHead head;
                 try
                 {
-                    got = ReadFully(stream, headBytes.AsSpan(0, frame.HeadLength));
+                    got = ReadFully(input, headBytes.AsSpan(0, frame.HeadLength));
                     if (got < frame.HeadLength)
                     {
                         return Cut(frame, got);
@@ -213,7 +219,7 @@ public sealed class ResultStreamServer : IAsyncDisposable
                 int bufferBytes = ChunkResult.BufferBytes(head.ObservableCount, head.Evaluations);
                 if (frame.Shared)
                 {
-                    got = ReadFully(stream, reference);
+                    got = ReadFully(input, reference);
                     if (got < reference.Length)
                     {
                         return Cut(frame, frame.HeadLength + got);
@@ -245,10 +251,10 @@ public sealed class ResultStreamServer : IAsyncDisposable
 
                 var buffer = ResultBuffers.Rent(bufferBytes);
                 var result = new ChunkResult(head.Item, head.Evaluations, head.ObservableCount, buffer, head.WorkerId, head.Elapsed);
-                got = ReadFully(stream, buffer.Span[..result.ValueBytes]);
+                got = ReadFully(input, buffer.Span[..result.ValueBytes]);
                 if (got == result.ValueBytes)
                 {
-                    got += ReadFully(stream, buffer.Span.Slice(result.StatusOffset, result.Evaluations));
+                    got += ReadFully(input, buffer.Span.Slice(result.StatusOffset, result.Evaluations));
                 }
 
                 if (got < frame.DataLength)

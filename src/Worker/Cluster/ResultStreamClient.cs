@@ -21,7 +21,7 @@ public sealed class ResultStreamClient(string host, int port, X509Certificate2? 
     private static readonly Lazy<SharedSegment> Probe = new(() => SharedSegment.Create(ResultBuffer.Alignment));
 
     private readonly ConcurrentDictionary<long, ResultBuffer> _lent = new();
-    private readonly byte[] _reference = new byte[ResultStream.SegmentReference.Bytes];
+    private byte[] _message = new byte[1024]; // a by-reference frame: header, head and reference, sent as one write
     private Stream? _stream;
     private bool _shares;
 
@@ -46,12 +46,20 @@ public sealed class ResultStreamClient(string host, int port, X509Certificate2? 
         // The header says "by reference", and the data is where the result lies.
         ResultStream.WriteHeader(frame.Span, result.Item.Chunk, result.Item.Attempt, frame.Length - ResultStream.HeaderBytes,
             ResultStream.SegmentReference.Bytes, shared: true);
-        new ResultStream.SegmentReference(segment.Descriptor, segment.Length, segment.Id).Write(_reference);
+        // One write, so one segment on the wire and one wake-up of the coordinator's reader per result, not two.
+        int length = frame.Length + ResultStream.SegmentReference.Bytes;
+        if (_message.Length < length)
+        {
+            _message = new byte[Math.Max(length, 2 * _message.Length)];
+        }
+
+        frame.Span.CopyTo(_message);
+        new ResultStream.SegmentReference(segment.Descriptor, segment.Length, segment.Id).Write(_message.AsSpan(frame.Length));
         result.Buffer.Expose();
         _lent[segment.Id] = result.Buffer; // before the write: the acknowledgement may come before the write returns
         try
         {
-            await WriteAsync(frame, _reference);
+            await WriteAsync(_message.AsMemory(0, length));
             return true;
         }
         catch
