@@ -131,7 +131,7 @@ public class SlurmScriptTests
     private static (Dictionary<string, string> Environment, string Calls, string Tls, int Port) DistributedJob(RunHarness run)
     {
         string bin = Directory.CreateDirectory(run.RunDir("bin")).FullName, calls = run.RunDir("calls");
-        int port = FreePortFrom20000();
+        int port = TestPorts.Free(20000, 32768); // within the script's range (20000 + job id % 20000), below the ephemeral ports
         int job = port - 20000 + 40000; // the script's port is 20000 + job id % 20000
         Script(bin, "scontrol", "printf '127.0.0.1\\nnode-b\\n'");
         Script(bin, "srun", $$"""
@@ -177,24 +177,6 @@ public class SlurmScriptTests
         string path = Path.Combine(bin, name);
         File.WriteAllText(path, "#!/usr/bin/env bash\n" + (recordArgv ? "ARGV=\"$0 $*\"\n" : "") + body + "\n");
         Process.Start("chmod", ["+x", path])!.WaitForExit();
-    }
-
-    /// <summary>A port in [20000, 40000) that nothing listens on now (the script derives its port from the job id).</summary>
-    private static int FreePortFrom20000()
-    {
-        for (int port = 20000 + Random.Shared.Next(20000); ; port = 20000 + Random.Shared.Next(20000))
-        {
-            try
-            {
-                var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-                listener.Start();
-                listener.Stop();
-                return port;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-            }
-        }
     }
 
     [Fact]

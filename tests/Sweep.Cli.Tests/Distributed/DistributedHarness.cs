@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Sweep.Cli.Tests.Distributed;
@@ -13,13 +11,8 @@ internal sealed class DistributedHarness(RunHarness run) : IDisposable
     /// <summary>The first coordinator's remoting port: the workers' seed.</summary>
     public int SeedPort { get; } = FreePort();
 
-    /// <summary>A TCP port nobody listens on now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A TCP port nobody listens on now, which no outgoing connection can take meanwhile (<see cref="TestPorts"/>).</summary>
+    public static int FreePort() => TestPorts.Free();
 
     public Process Worker(params string[] extra) =>
         Start("sweep-worker.dll", ["--concurrency", "1", "--seed", $"127.0.0.1:{SeedPort}", .. extra]);
