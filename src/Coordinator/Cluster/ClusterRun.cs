@@ -13,17 +13,14 @@ namespace Sweep.Coordinator.Cluster;
 /// <summary>
 /// A coordinator node's run: the same coordinator and aggregator actors as the embedded run, with a
 /// <see cref="RunFrontActor"/> at <c>/user/run/workers</c> in place of in-process workers. Worker nodes
-/// find it through cluster membership, pull work from the coordinator and send results to the
-/// aggregator over the result stream (<see cref="ResultStreamServer"/>); a worker node that is removed from the cluster (DeathWatch) has its
+/// find it through cluster membership, pull work from the coordinator and send results over the result stream
+/// (<see cref="ResultStreamServer"/>), which hands them to the aggregator; a worker node that is removed from the cluster (DeathWatch) has its
 /// chunks dispatched again at once.
 /// </summary>
 public static class ClusterRun
 {
     /// <summary>The supervisor's name: the run's actors are at <c>/user/run/…</c> on every coordinator node.</summary>
     public const string Name = "run";
-
-    /// <summary>Where worker nodes find the run front on a coordinator node.</summary>
-    public const string FrontPath = "/user/run/workers";
 
     public static async Task<RunOutcome> ExecuteAsync(ActorSystem system, SweepPlan plan, RunStore store, RunOptions options, RunCounters counters,
         MetricsHost monitoring, ResultStreamServer results, CancellationToken stop)
@@ -34,9 +31,8 @@ public static class ClusterRun
         monitoring.Health.ReadyWhen(() => cluster.SelfMember.Status == MemberStatus.Up ? null : $"cluster member {cluster.SelfMember.Status}");
         string runId = store.GetMeta("run_id") ?? throw new RunDirectoryException("the run store has no run id");
         var offer = new RunOffer(runId, plan.SpecHash, plan.Spec.SourceText, plan.Spec.Chunk ?? 0, results.Port, plan.Spec.ChunkEvaluations ?? 0);
-        results.DeliverTo(system);
         await using var actors = await RunActors.StartAsync(system, plan, runId, store, options, counters,
-            (coordinator, aggregator) => RunFrontActor.Props(offer, plan, coordinator, aggregator, counters), name: Name);
+            (coordinator, aggregator) => RunFrontActor.Props(offer, plan, coordinator, aggregator, counters, results), name: Name);
         var outcome = actors.WaitAsync(store, stop);
         if (await Task.WhenAny(outcome, system.WhenTerminated) != outcome)
         {

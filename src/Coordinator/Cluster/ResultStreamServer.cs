@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Runtime.Serialization;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using Akka.Actor;
 using Sweep.Engine.Cluster;
 using Sweep.Engine.Evaluation;
 using Sweep.Engine.Messages;
@@ -17,8 +16,8 @@ namespace Sweep.Coordinator.Cluster;
 /// <summary>
 /// A coordinator node's end of the result stream (<see cref="ResultStream"/>, docs/ENGINE.md "Cluster"): listens on the
 /// result port of the remoting host, reads each worker node's frames (their data straight into a result buffer) and hands every
-/// result to the run front at <see cref="ClusterRun.FrontPath"/>, which checks it against the plan and passes it to the
-/// aggregator (stored once, confirmed by the ledger). Anything else ends its connection with one logged line: bytes that
+/// result to the run's <see cref="ResultRoute"/>, which checks it against the plan and tells it to the aggregator (stored once,
+/// confirmed by the ledger). Anything else ends its connection with one logged line: bytes that
 /// are not a frame, a peer without the cluster's certificate, an upload cut off half-way (its chunk goes out again when
 /// its worker node is removed or reports the failed upload).
 /// </summary>
@@ -33,7 +32,7 @@ public sealed class ResultStreamServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _connections = [];
     private readonly Task _accepting;
-    private volatile ActorSelection? _front;
+    private volatile ResultRoute? _route;
 
     private ResultStreamServer(TcpListener listener, X509Certificate2? certificate, TextWriter log)
     {
@@ -64,8 +63,11 @@ public sealed class ResultStreamServer : IAsyncDisposable
         return new ResultStreamServer(listener, settings.Remoting.Certificate(), log);
     }
 
-    /// <summary>From now on results go to the run front of <paramref name="system"/> (a run's or an adaptive round's).</summary>
-    public void DeliverTo(ActorSystem system) => _front = system.ActorSelection(ClusterRun.FrontPath);
+    /// <summary>From now on results go to <paramref name="route"/> (a run's or an adaptive round's).</summary>
+    public void DeliverTo(ResultRoute route) => _route = route;
+
+    /// <summary>Results are released from now on, unless another route has been opened since <paramref name="route"/>.</summary>
+    public void StopDelivering(ResultRoute route) => Interlocked.CompareExchange(ref _route, null, route);
 
     public async ValueTask DisposeAsync()
     {
@@ -310,13 +312,13 @@ public sealed class ResultStreamServer : IAsyncDisposable
 
     private void Deliver(ChunkResult result)
     {
-        if (_front is { } front)
+        if (_route is { } route)
         {
-            front.Tell(result, ActorRefs.NoSender);
+            route.Deliver(result);
         }
         else
         {
-            result.Release(); // no run yet: nothing dispatched it
+            result.Release(); // no run now: nothing that dispatched it waits for it
         }
     }
 
