@@ -75,7 +75,18 @@ internal sealed class RunHarness : IDisposable
     /// <summary>As <see cref="Start(string[])"/>, with SIGINT's default action restored first (coreutils' <c>env --default-signal</c>), as in a
     /// terminal: a shell starts its background jobs (<c>.ci/run &amp;</c>) with SIGINT ignored, every process below inherits that, and .NET
     /// leaves a signal ignored at start ignored, as the shell means it to be.</summary>
-    public static Process StartAsFromATerminal(params string[] args) => Start(["env", "--default-signal=INT"], args);
+    public static Process StartAsFromATerminal(params string[] args) => Start(DefaultSigint.Value, args);
+
+    /// <summary>A prefix that starts a command with SIGINT's default action: coreutils' <c>env</c> (8.31 and later), else Python (which
+    /// also undoes the SIGPIPE and SIGXFSZ it ignores itself).</summary>
+    private static readonly Lazy<string[]> DefaultSigint = new(() =>
+    {
+        using var env = Process.Start(new ProcessStartInfo("env", ["--default-signal=INT", "true"]) { RedirectStandardError = true })!;
+        env.WaitForExit();
+        return env.ExitCode == 0
+            ? ["env", "--default-signal=INT"]
+            : ["/usr/bin/python3", "-c", "import os, signal, sys\nfor s in (signal.SIGINT, signal.SIGPIPE, signal.SIGXFSZ): signal.signal(s, signal.SIG_DFL)\nos.execvp(sys.argv[1], sys.argv[1:])"];
+    });
 
     private static Process Start(string[] prefix, string[] args)
     {
