@@ -10,7 +10,8 @@ namespace Sweep.Engine;
 /// calls it, on the critical path of a run's start. The profiles are kept beside the program (one per command, a
 /// few KiB each); a build that cannot write there (a read-only image) records nothing and replays nothing, and
 /// <c>SWEEP_JIT_PROFILE=0</c> turns it off. A profile of another build is ignored (the runtime checks each
-/// module's identity).
+/// module's identity). A process that may use one core only (affinity, a CPU quota) records and replays nothing: the
+/// runtime turns multi-core JIT off where there is no second core to compile on.
 /// </summary>
 public static class JitProfile
 {

@@ -36,6 +36,14 @@ public class JitProfileTests
     {
         Forget("models");
         Assert.Equal(0, await Sweep("models", profile: true));
+        if (Environment.ProcessorCount == 1)
+        {
+            // The runtime turns multi-core JIT off where the process may use one core only (affinity, a CPU quota): no second
+            // core to compile on ahead of use, so nothing is recorded and the command runs as without a profile.
+            Assert.False(File.Exists(Profile("models")));
+            return;
+        }
+
         long recorded = new FileInfo(Profile("models")).Length;
         Assert.True(recorded > 0);
         Assert.Equal(0, await Sweep("models", profile: true)); // replays it, and records it again
