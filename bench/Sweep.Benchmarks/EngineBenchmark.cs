@@ -17,7 +17,8 @@ namespace Sweep.Benchmarks;
 /// of threads; no packing, actors or store) ÷ a full embedded run of the same points (--h-points N
 /// scales the plan: 250 gives 10^7 points, 2500 10^8), and the fixed cost of a one-point run;</item>
 /// <item>per-chunk overhead: the same run with small and with large chunks;</item>
-/// <item>peak RSS of a run whose plan has 1e9 points, stopped after a few seconds, next to a 1e6 plan.</item>
+/// <item>peak RSS of a run whose plan has 1e9 points, stopped after a few seconds, next to a 1e6 plan;</item>
+/// <item>alone: the embedded run only (<c>--embedded-only</c>), or the disk's ceiling beside it (<c>--disk-ceiling</c>).</item>
 /// </list>
 /// Each timing is the best of <c>--repeat</c> runs (default 3): the machine's noise only adds time.
 /// </summary>
@@ -48,6 +49,25 @@ public static class EngineBenchmark
         Console.WriteLine($"spec: magnon-junction, {plan.TotalEvaluations:N0} points, observables [{observables}], chunk {plan.Models[0].ChunkSize}");
 
         await Actors.Value; // started once, untimed, as in a long-lived process
+        if (args.Contains("--embedded-only"))
+        {
+            // Only the embedded run, `repeat` times: a phase to profile (`perf record`) by itself.
+            for (int i = 0; i < repeat; i++)
+            {
+                var cpu = CpuClock();
+                double wall = await EngineRun(plan, workers);
+                Console.WriteLine($"embedded run: {wall:F3} s, {cpu():F3} CPU-s");
+            }
+
+            return 0;
+        }
+
+        if (args.Contains("--disk-ceiling"))
+        {
+            await DiskCeiling(plan, workers, repeat, observables.Split(',').Length);
+            return 0;
+        }
+
         double rawCpu = Best(repeat, () => CpuSeconds(() => RawKernelLoop(plan, workers)));
         double engineCpu = await BestAsync(repeat, async () => { var cpu = CpuClock(); await EngineRun(plan, workers); return cpu(); });
         // On a shared, oversubscribed machine wall time measures the neighbours; the process's CPU time
@@ -112,6 +132,69 @@ public static class EngineBenchmark
             }
         });
         return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// The most an embedded run could reach on this machine if the engine cost nothing but the disk: the raw kernel loop
+    /// alone, then again while <c>dd</c> writes the bytes a run stores (observables and status bytes) to the run
+    /// directories' disk with direct I/O and an fsync, as the store does. The ceiling is the raw loop alone ÷ the time
+    /// until both are done: the disk's own time and the CPU its I/O path takes from the kernels. Each round then runs the
+    /// embedded run of the same points, so its efficiency and the ceiling come from the same minute (the host's load and
+    /// the virtual disk's rate change from minute to minute).
+    /// </summary>
+    private static async Task DiskCeiling(SweepPlan plan, int workers, int repeat, int observables)
+    {
+        long bytes = plan.TotalEvaluations * (observables * sizeof(double) + 1);
+        const int block = 4 << 20;
+        string directory = Directory.CreateTempSubdirectory("sweep-ceiling-").FullName;
+        try
+        {
+            Console.WriteLine($"bytes a run stores: {bytes / 1e9:F2} GB; dd writes them in {block >> 20} MiB blocks, oflag=direct conv=fsync, into {directory}");
+            RawKernelLoop(plan, workers); // warm: the first calls run code not yet fully compiled
+            await EngineRun(plan, workers);
+            for (int i = 0; i < repeat; i++)
+            {
+                double alone = RawKernelLoop(plan, workers);
+                var (ddAlone, _) = await Dd(directory, bytes / block, before: null);
+                double raw = 0;
+                var (dd, both) = await Dd(directory, bytes / block, before: () => raw = RawKernelLoop(plan, workers));
+                double engine = await EngineRun(plan, workers);
+                Console.WriteLine($"raw loop alone {alone:F3} s; dd alone {ddAlone:F3} s ({bytes / ddAlone / 1e9:F2} GB/s); together: raw loop {raw:F3} s, " +
+                                  $"dd {dd:F3} s, both done {both:F3} s; ceiling {alone / both:F3}; embedded run {engine:F3} s, efficiency {alone / engine:F3}, " +
+                                  $"÷ ceiling {both / engine:F3}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Runs <c>dd</c> (started, then <paramref name="before"/> run on this thread beside it); returns dd's wall
+    /// time and the time until both were done.</summary>
+    private static async Task<(double Dd, double Both)> Dd(string directory, long blocks, Action? before)
+    {
+        string file = Path.Combine(directory, "dd.bin");
+        var info = new ProcessStartInfo("dd") { RedirectStandardError = true };
+        foreach (string arg in new[] { "if=/dev/zero", $"of={file}", "bs=4M", $"count={blocks}", "oflag=direct", "conv=fsync" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var exited = process.WaitForExitAsync().ContinueWith(_ => clock.Elapsed.TotalSeconds);
+        before?.Invoke();
+        string stderr = await process.StandardError.ReadToEndAsync();
+        double dd = await exited;
+        double both = clock.Elapsed.TotalSeconds;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("dd failed: " + stderr);
+        }
+
+        File.Delete(file);
+        return (dd, both);
     }
 
     /// <summary>What a worker does per chunk, without mailboxes or the store.</summary>

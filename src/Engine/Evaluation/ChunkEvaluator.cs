@@ -56,11 +56,13 @@ public sealed class ChunkEvaluator(SweepPlan plan)
                 int offset = first * inner, length = count * inner;
                 for (int o = 0; o < selected.Length; o++)
                 {
-                    results.Columns[selected[o]].AsSpan(0, length).CopyTo(packed.Slice(o * evaluations + offset, length));
+                    StreamingCopy.Copy(results.Columns[selected[o]].AsSpan(0, length), packed.Slice(o * evaluations + offset, length));
                 }
 
                 MemoryMarshal.AsBytes(results.Status.AsSpan(0, length)).CopyTo(status[offset..]);
             }
+
+            StreamingCopy.Publish(); // the buffer goes to another thread (the store) or process next
         }
         catch
         {
