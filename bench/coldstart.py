@@ -26,11 +26,14 @@ try:
             start = time.monotonic()
             p = subprocess.Popen([binary, "run", spec, "-o", out, "-j", "1", "--progress", "json", "--progress-interval", "0.25"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            samples = [(0.0, 0)]
+            samples, other = [(0.0, 0)], []
             for line in p.stderr:
                 if line.startswith("{"):
                     samples.append((time.monotonic() - start, json.loads(line)["done_points"]))
-            p.wait()
+                else:
+                    other.append(line)
+            if p.wait() != 0:
+                sys.exit(f"{binary} run {spec} exited with {p.returncode}:\n" + "".join(other))
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             end_t, end_n = samples[-1]
