@@ -10,7 +10,8 @@ namespace Sweep.Physics.Junction;
 /// (PHYSICS.md §1): the Bose integrals SIMD across points (<see cref="BoseBatch"/>: the half-integer orders,
 /// and the integer ones only when the relaxation is asked for), then per point the scalar kernel's own closed
 /// forms (<see cref="MagnonGas"/>, <see cref="ContactRelaxation"/>, <see cref="BiasRelaxation"/>), so both
-/// paths share every formula. The points' statuses are decided
+/// paths share every formula — but for the relaxation times without the transients, which
+/// <see cref="ContactRelaxation.Evaluate"/> computes SIMD across points, bitwise as its scalar form. The points' statuses are decided
 /// before (by <see cref="LinearResponseBatch"/> and the model's scalar rules); points not
 /// <see cref="PointStatus.Ok"/> get NaN.
 /// </summary>
@@ -57,6 +58,13 @@ public static class GasRelaxationBatch
 
         ReadOnlySpan<double> scale = half.Scale, g05 = half.G(0), g15 = half.G(1), g25 = half.G(2);
         ReadOnlySpan<double> g1 = integer.G(0), g2 = integer.G(1), g3 = integer.G(2);
+        // The times alone go SIMD across points after this loop: the loop leaves each point's prefactor in a column
+        // the integer orders do not use (their batch fills G(0)–G(2)).
+        bool timesAcross = relaxation && !transients;
+        // The gas's own observables, or dM_t, which needs its kappa and zeta; the times need only its λ.
+        bool gasAsked = transients || outputs[Density] is not null || outputs[Susceptibility] is not null || outputs[Zeta] is not null ||
+                        outputs[Entropy] is not null || outputs[HeatCapacity] is not null;
+        var prefactor = integer.G(3);
         for (int i = 0; i < count; i++)
         {
             if (status[i] != PointStatus.Ok)
@@ -78,7 +86,7 @@ public static class GasRelaxationBatch
             var f = new BoseIntegralSet(x[i], w, w * g05[i], w * a, w * g15[i], w * b, w * g25[i], w * c, g05[i], a, g15[i], b, g25[i], c);
             double t = points.T[i];
             double lambda = MagnonGas.ThermalFactor(t, points.Exchange[i] * points.Spin[i]); // D = J S
-            var gas = MagnonGas.Compute(f, t, lambda);
+            var gas = gasAsked ? MagnonGas.Compute(f, t, lambda) : default;
             outputs[Density]?[i] = gas.Density;
             outputs[Susceptibility]?[i] = gas.Susceptibility;
             outputs[Zeta]?[i] = gas.Zeta;
@@ -87,6 +95,12 @@ public static class GasRelaxationBatch
             if (relaxation)
             {
                 double slope = JunctionTransport.TransmissionSlope(points.TunnelingExchange[i], points.Spin[i], points.Exchange[i]);
+                if (timesAcross)
+                {
+                    prefactor[i] = ContactRelaxation.Prefactor(t, slope, lambda, reservoirSites[i]);
+                    continue;
+                }
+
                 var times = ContactRelaxation.Compute(f, t, slope, lambda, reservoirSites[i]);
                 outputs[TauPlus]?[i] = times.TauPlus;
                 outputs[TauMinus]?[i] = times.TauMinus;
@@ -96,6 +110,30 @@ public static class GasRelaxationBatch
                     outputs[FieldBiasAt]?[i] = biases.FieldBias;
                     outputs[TemperatureBiasAt]?[i] = biases.TemperatureBias;
                     outputs[MagnetizationDifferenceAt]?[i] = -gas.Susceptibility * biases.FieldBias + gas.Zeta * biases.TemperatureBias;
+                }
+            }
+        }
+
+        if (timesAcross)
+        {
+            // A column not asked for is written to the x column, no longer needed.
+            var tauPlus = outputs[TauPlus] is { } plus ? plus.AsSpan(0, count) : integer.X;
+            var tauMinus = outputs[TauMinus] is { } minus ? minus.AsSpan(0, count) : integer.X;
+            for (int i = 0; i < count; i++)
+            {
+                if (status[i] != PointStatus.Ok)
+                {
+                    prefactor[i] = 1.0; // an ordinary lane (its integrals are x = 1's), whose times are then NaN
+                }
+            }
+
+            ContactRelaxation.Evaluate(g05, g1, g15, g2, g25, g3, prefactor, tauPlus, tauMinus, width);
+            for (int i = 0; i < count; i++)
+            {
+                if (status[i] != PointStatus.Ok)
+                {
+                    outputs[TauPlus]?[i] = double.NaN;
+                    outputs[TauMinus]?[i] = double.NaN;
                 }
             }
         }
