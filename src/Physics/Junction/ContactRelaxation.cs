@@ -107,6 +107,8 @@ public readonly record struct ContactRelaxation(double TauPlus, double TauMinus)
         return (Vector512<double>.One / (prefactor * slow), Vector512<double>.One / (prefactor * fast));
     }
 
+    // The same on 256-bit vectors, written out twice as BoseBatch's blocks are (in .NET 10 Vector512<double> does not
+    // implement ISimdVector, so one generic method cannot serve both widths).
     private static (Vector256<double> Plus, Vector256<double> Minus) Times(Vector256<double> g05, Vector256<double> g1, Vector256<double> g15,
         Vector256<double> g2, Vector256<double> g25, Vector256<double> g3, Vector256<double> prefactor)
     {
