@@ -74,6 +74,7 @@ public static class GasRelaxationBatch
                     column?[i] = double.NaN;
                 }
 
+                prefactor[i] = 1.0; // an ordinary lane (its integrals are x = 1's) in the times' SIMD pass, which is then undone
                 continue;
             }
 
@@ -116,17 +117,9 @@ public static class GasRelaxationBatch
 
         if (timesAcross)
         {
-            // A column not asked for is written to the x column, no longer needed.
+            // A time not asked for is written to the integer columns' x, which their batch does not use.
             var tauPlus = outputs[TauPlus] is { } plus ? plus.AsSpan(0, count) : integer.X;
             var tauMinus = outputs[TauMinus] is { } minus ? minus.AsSpan(0, count) : integer.X;
-            for (int i = 0; i < count; i++)
-            {
-                if (status[i] != PointStatus.Ok)
-                {
-                    prefactor[i] = 1.0; // an ordinary lane (its integrals are x = 1's), whose times are then NaN
-                }
-            }
-
             ContactRelaxation.Evaluate(g05, g1, g15, g2, g25, g3, prefactor, tauPlus, tauMinus, width);
             for (int i = 0; i < count; i++)
             {
