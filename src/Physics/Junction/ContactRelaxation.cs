@@ -41,17 +41,21 @@ public readonly record struct ContactRelaxation(double TauPlus, double TauMinus)
         return new ContactRelaxation(1.0 / (prefactor * slow), 1.0 / (prefactor * fast));
     }
 
-    /// <summary>τ₊ and τ₋ of <paramref name="prefactor"/>.Length points from the scaled integrals' columns (any common
-    /// factor of the six cancels) and each point's <see cref="Prefactor"/>, on <paramref name="width"/>-bit vectors (512 or
-    /// 256; the rest of the points one by one), bitwise equal to <see cref="Compute"/> point by point.</summary>
+    /// <summary>τ₊ and τ₋ of <paramref name="count"/> points from the scaled integrals' columns (any common factor of the
+    /// six cancels) and the points' T, J, S, J_T and N_r, on <paramref name="width"/>-bit vectors (512 or 256; the rest of
+    /// the points one by one), bitwise equal to <see cref="Compute"/> with <see cref="JunctionTransport.TransmissionSlope"/>
+    /// and <see cref="MagnonGas.ThermalFactor"/> point by point.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised from the first call (no tier-0 phase)
     public static void Evaluate(ReadOnlySpan<double> g05, ReadOnlySpan<double> g1, ReadOnlySpan<double> g15, ReadOnlySpan<double> g2,
-        ReadOnlySpan<double> g25, ReadOnlySpan<double> g3, ReadOnlySpan<double> prefactor, Span<double> tauPlus, Span<double> tauMinus, int width)
+        ReadOnlySpan<double> g25, ReadOnlySpan<double> g3, in JunctionPoints points, ReadOnlySpan<double> reservoirSites, int count,
+        Span<double> tauPlus, Span<double> tauMinus, int width)
     {
-        int n = prefactor.Length;
-        if (g05.Length < n || g1.Length < n || g15.Length < n || g2.Length < n || g25.Length < n || g3.Length < n || tauPlus.Length < n || tauMinus.Length < n)
+        ReadOnlySpan<double> t = points.T, exchange = points.Exchange, spin = points.Spin, tunneling = points.TunnelingExchange;
+        if (g05.Length < count || g1.Length < count || g15.Length < count || g2.Length < count || g25.Length < count || g3.Length < count ||
+            t.Length < count || exchange.Length < count || spin.Length < count || tunneling.Length < count || reservoirSites.Length < count ||
+            tauPlus.Length < count || tauMinus.Length < count)
         {
-            throw new ArgumentException("every column needs as many elements as prefactor");
+            throw new ArgumentException("every column needs count elements");
         }
 
         if (width == 512 && !Vector512.IsHardwareAccelerated)
@@ -67,29 +71,55 @@ public readonly record struct ContactRelaxation(double TauPlus, double TauMinus)
         int i = 0;
         if (width == 512)
         {
-            for (; i + Vector512<double>.Count <= n; i += Vector512<double>.Count)
+            for (; i + Vector512<double>.Count <= count; i += Vector512<double>.Count)
             {
+                var prefactor = Prefactor(Vector512.Create(t[i..]), Vector512.Create(exchange[i..]), Vector512.Create(spin[i..]),
+                    Vector512.Create(tunneling[i..]), Vector512.Create(reservoirSites[i..]));
                 var (plus, minus) = Times(Vector512.Create(g05[i..]), Vector512.Create(g1[i..]), Vector512.Create(g15[i..]), Vector512.Create(g2[i..]),
-                    Vector512.Create(g25[i..]), Vector512.Create(g3[i..]), Vector512.Create(prefactor[i..]));
+                    Vector512.Create(g25[i..]), Vector512.Create(g3[i..]), prefactor);
                 plus.CopyTo(tauPlus[i..]);
                 minus.CopyTo(tauMinus[i..]);
             }
         }
         else
         {
-            for (; i + Vector256<double>.Count <= n; i += Vector256<double>.Count)
+            for (; i + Vector256<double>.Count <= count; i += Vector256<double>.Count)
             {
+                var prefactor = Prefactor(Vector256.Create(t[i..]), Vector256.Create(exchange[i..]), Vector256.Create(spin[i..]),
+                    Vector256.Create(tunneling[i..]), Vector256.Create(reservoirSites[i..]));
                 var (plus, minus) = Times(Vector256.Create(g05[i..]), Vector256.Create(g1[i..]), Vector256.Create(g15[i..]), Vector256.Create(g2[i..]),
-                    Vector256.Create(g25[i..]), Vector256.Create(g3[i..]), Vector256.Create(prefactor[i..]));
+                    Vector256.Create(g25[i..]), Vector256.Create(g3[i..]), prefactor);
                 plus.CopyTo(tauPlus[i..]);
                 minus.CopyTo(tauMinus[i..]);
             }
         }
 
-        for (; i < n; i++)
+        for (; i < count; i++)
         {
-            (tauPlus[i], tauMinus[i]) = Compute(g05[i], g1[i], g15[i], g2[i], g25[i], g3[i], prefactor[i]);
+            double slope = JunctionTransport.TransmissionSlope(tunneling[i], spin[i], exchange[i]);
+            double lambda = MagnonGas.ThermalFactor(t[i], exchange[i] * spin[i]);
+            (tauPlus[i], tauMinus[i]) = Compute(g05[i], g1[i], g15[i], g2[i], g25[i], g3[i], Prefactor(t[i], slope, lambda, reservoirSites[i]));
         }
+    }
+
+    // Prefactor of TransmissionSlope(J_T, S, J) and ThermalFactor(T, J S), their operations in their order, on vectors.
+    private static Vector512<double> Prefactor(Vector512<double> t, Vector512<double> exchange, Vector512<double> spin, Vector512<double> tunneling,
+        Vector512<double> sites)
+    {
+        var slope = tunneling * tunneling / (8.0 * Math.PI * Math.PI * Math.PI * exchange * exchange * exchange * spin);
+        var r = t / (4.0 * Math.PI * (exchange * spin));
+        var lambda = r * Vector512.Sqrt(r);
+        return Vector512.Create(2.0) / sites * slope * t * t / lambda;
+    }
+
+    // The same on 256-bit vectors (see Times for why it is written out twice).
+    private static Vector256<double> Prefactor(Vector256<double> t, Vector256<double> exchange, Vector256<double> spin, Vector256<double> tunneling,
+        Vector256<double> sites)
+    {
+        var slope = tunneling * tunneling / (8.0 * Math.PI * Math.PI * Math.PI * exchange * exchange * exchange * spin);
+        var r = t / (4.0 * Math.PI * (exchange * spin));
+        var lambda = r * Vector256.Sqrt(r);
+        return Vector256.Create(2.0) / sites * slope * t * t / lambda;
     }
 
     // Compute's operations in its order, on vectors (Vector*.Max is Math.Max's: NaN propagates, −0 < +0).

@@ -58,14 +58,12 @@ public static class GasRelaxationBatch
 
         ReadOnlySpan<double> scale = half.Scale, g05 = half.G(0), g15 = half.G(1), g25 = half.G(2);
         ReadOnlySpan<double> g1 = integer.G(0), g2 = integer.G(1), g3 = integer.G(2);
-        // The times alone go SIMD across points after this loop: the loop leaves each point's prefactor in a column
-        // the integer orders do not use (their batch fills G(0)–G(2)).
+        // Per point: the gas's own observables, and the transients (which need its kappa and zeta, and the times). The
+        // times without the transients go SIMD across points after this loop, which they then skip.
         bool timesAcross = relaxation && !transients;
-        // The gas's own observables, or dM_t, which needs its kappa and zeta; the times need only its λ.
-        bool gasAsked = transients || outputs[Density] is not null || outputs[Susceptibility] is not null || outputs[Zeta] is not null ||
+        bool perPoint = transients || outputs[Density] is not null || outputs[Susceptibility] is not null || outputs[Zeta] is not null ||
                         outputs[Entropy] is not null || outputs[HeatCapacity] is not null;
-        var prefactor = integer.G(3);
-        for (int i = 0; i < count; i++)
+        for (int i = 0; perPoint && i < count; i++)
         {
             if (status[i] != PointStatus.Ok)
             {
@@ -74,7 +72,6 @@ public static class GasRelaxationBatch
                     column?[i] = double.NaN;
                 }
 
-                prefactor[i] = 1.0; // an ordinary lane (its integrals are x = 1's) in the times' SIMD pass, which is then undone
                 continue;
             }
 
@@ -87,31 +84,22 @@ public static class GasRelaxationBatch
             var f = new BoseIntegralSet(x[i], w, w * g05[i], w * a, w * g15[i], w * b, w * g25[i], w * c, g05[i], a, g15[i], b, g25[i], c);
             double t = points.T[i];
             double lambda = MagnonGas.ThermalFactor(t, points.Exchange[i] * points.Spin[i]); // D = J S
-            var gas = gasAsked ? MagnonGas.Compute(f, t, lambda) : default;
+            var gas = MagnonGas.Compute(f, t, lambda);
             outputs[Density]?[i] = gas.Density;
             outputs[Susceptibility]?[i] = gas.Susceptibility;
             outputs[Zeta]?[i] = gas.Zeta;
             outputs[Entropy]?[i] = gas.Entropy;
             outputs[HeatCapacity]?[i] = gas.HeatCapacity;
-            if (relaxation)
+            if (transients)
             {
                 double slope = JunctionTransport.TransmissionSlope(points.TunnelingExchange[i], points.Spin[i], points.Exchange[i]);
-                if (timesAcross)
-                {
-                    prefactor[i] = ContactRelaxation.Prefactor(t, slope, lambda, reservoirSites[i]);
-                    continue;
-                }
-
                 var times = ContactRelaxation.Compute(f, t, slope, lambda, reservoirSites[i]);
                 outputs[TauPlus]?[i] = times.TauPlus;
                 outputs[TauMinus]?[i] = times.TauMinus;
-                if (transients)
-                {
-                    var biases = BiasRelaxation.Compute(f, times, points.FieldBias[i], points.TemperatureBias[i], time[i]);
-                    outputs[FieldBiasAt]?[i] = biases.FieldBias;
-                    outputs[TemperatureBiasAt]?[i] = biases.TemperatureBias;
-                    outputs[MagnetizationDifferenceAt]?[i] = -gas.Susceptibility * biases.FieldBias + gas.Zeta * biases.TemperatureBias;
-                }
+                var biases = BiasRelaxation.Compute(f, times, points.FieldBias[i], points.TemperatureBias[i], time[i]);
+                outputs[FieldBiasAt]?[i] = biases.FieldBias;
+                outputs[TemperatureBiasAt]?[i] = biases.TemperatureBias;
+                outputs[MagnetizationDifferenceAt]?[i] = -gas.Susceptibility * biases.FieldBias + gas.Zeta * biases.TemperatureBias;
             }
         }
 
@@ -120,11 +108,12 @@ public static class GasRelaxationBatch
             // A time not asked for is written to the integer columns' x, which their batch does not use.
             var tauPlus = outputs[TauPlus] is { } plus ? plus.AsSpan(0, count) : integer.X;
             var tauMinus = outputs[TauMinus] is { } minus ? minus.AsSpan(0, count) : integer.X;
-            ContactRelaxation.Evaluate(g05, g1, g15, g2, g25, g3, prefactor, tauPlus, tauMinus, width);
+            ContactRelaxation.Evaluate(g05, g1, g15, g2, g25, g3, points, reservoirSites, count, tauPlus, tauMinus, width);
             for (int i = 0; i < count; i++)
             {
                 if (status[i] != PointStatus.Ok)
                 {
+                    // Its lane held whatever its parameters gave (their checks rejected it); its integrals were x = 1's.
                     outputs[TauPlus]?[i] = double.NaN;
                     outputs[TauMinus]?[i] = double.NaN;
                 }
