@@ -11,9 +11,10 @@ namespace Sweep.Physics.Junction;
 /// <para>Both matrices carry a common factor e^{−x}, and in tr Λ and det Λ the terms in x and x²
 /// cancel exactly. The closed forms below are those cancelled expressions in the scaled integrals
 /// G_d, so Λ is accurate at every x (no subtraction of large terms, no underflow).</para>
-/// <para><see cref="Evaluate"/> computes the same closed forms SIMD across points, operation for operation
-/// (no fused multiply-adds, IEEE division and square root), so its results are bitwise those of <see cref="Compute"/>:
-/// per point, four divisions and a square root were a fifth of a tau_plus run's kernel time when scalar.</para>
+/// <para><see cref="Evaluate"/> computes the same closed forms SIMD across points, with the prefactor from each point's
+/// T, J, S, J_T and N_r (<see cref="JunctionTransport.TransmissionSlope"/>, <see cref="MagnonGas.ThermalFactor"/>), operation
+/// for operation (no fused multiply-adds, IEEE division and square root), so its results are bitwise those of the scalar
+/// forms: per point, their eight divisions and two square roots were over a third of a tau_plus run's kernel time when scalar.</para>
 /// </summary>
 public readonly record struct ContactRelaxation(double TauPlus, double TauMinus)
 {
